@@ -1,0 +1,49 @@
+# jnetfs: top-level entry points. Every target finds a JDK >= 25 by itself (.ci/find-jdk).
+SHELL := /bin/bash
+JAVA_HOME := $(shell .ci/find-jdk)
+ifeq ($(JAVA_HOME),)
+$(error no JDK >= 25 found: install one (e.g. Temurin 25 under /usr/lib/jvm) or set JAVA_HOME)
+endif
+export JAVA_HOME
+export PATH := $(JAVA_HOME)/bin:$(PATH)
+# Maven's own libraries use sun.misc.Unsafe; keep JDK 25 from warning about them on every run.
+export MAVEN_OPTS ?= --sun-misc-unsafe-memory-access=allow
+MVN := mvn -B -ntp
+
+BINDINGS_DIR := ffm-bindings/src/main/jextract
+GEN_DIR := ffm-bindings/src/main/java
+GEN_PKG_DIR := $(GEN_DIR)/io/jnetfs/ffm/gen
+
+.PHONY: all build test demo bindings bindings-check clean
+
+all: build
+
+## build: compile and package every module (no tests)
+build:
+	$(MVN) -q install -DskipTests
+
+## test: the whole test suite, as CI runs it
+test:
+	$(MVN) install
+
+## demo: the main job (for now: a smoke run of the bindings against the real kernel)
+demo: build
+	$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED \
+	  -cp ffm-bindings/target/classes io.jnetfs.ffm.Smoke
+
+## bindings: regenerate io.jnetfs.ffm.gen with a jextract found on PATH
+bindings:
+	@command -v jextract >/dev/null || { echo "jextract not found on PATH. Get a build for JDK 22+ (https://jdk.java.net/jextract/ or build openjdk/jextract) and put its bin/ on PATH." >&2; exit 1; }
+	rm -rf $(GEN_PKG_DIR)
+	jextract --output $(GEN_DIR) @$(BINDINGS_DIR)/includes.txt $(BINDINGS_DIR)/jnetfs.h
+	@.ci/check-bindings $(GEN_PKG_DIR) $(BINDINGS_DIR)/includes.txt
+
+## bindings-check: regenerate into a temporary directory and fail on any difference
+bindings-check:
+	@command -v jextract >/dev/null || { echo "jextract not found on PATH; see 'make bindings'." >&2; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	  jextract --output $$tmp @$(BINDINGS_DIR)/includes.txt $(BINDINGS_DIR)/jnetfs.h && \
+	  diff -r $$tmp/io/jnetfs/ffm/gen $(GEN_PKG_DIR) && echo "bindings-check: generated code is up to date"
+
+clean:
+	$(MVN) -q clean

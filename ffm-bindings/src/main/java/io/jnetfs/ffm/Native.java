@@ -1,0 +1,747 @@
+package io.jnetfs.ffm;
+
+import io.jnetfs.ffm.gen.LibC;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The one native gateway: every system call jnetfs makes goes through a static method here.
+ *
+ * <p>Each method returns the call's result, or {@code -errno} when the call failed, and never throws
+ * for a failure of the call itself ({@link Errors} makes exceptions at the public edge). The downcall
+ * handles are built from the jextract-generated addresses and descriptors in
+ * {@link io.jnetfs.ffm.gen.LibC} with {@link Linker.Option#captureCallState(String...)
+ * captureCallState("errno")}, which jextract does not add, so errno is read in the same downcall and
+ * cannot be clobbered by the JVM between the call and the read. Variadic functions ({@code open},
+ * {@code openat}, {@code fcntl}, {@code ioctl}, {@code syscall}) get one cached handle per argument
+ * shape.
+ *
+ * <p>The errno capture buffer is per thread and allocated once, so the calls allocate nothing on the
+ * Java heap. Pointer arguments are {@link MemorySegment}s owned by the caller; this class keeps no
+ * reference to them after the call returns.
+ */
+public final class Native {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CALL_STATE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE_LAYOUT.varHandle(
+            MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    private static final ThreadLocal<MemorySegment> CALL_STATE = ThreadLocal.withInitial(
+            () -> Arena.ofAuto().allocate(CALL_STATE_LAYOUT));
+
+    private static final ValueLayout.OfInt C_INT = LibC.C_INT;
+    private static final ValueLayout.OfLong C_LONG = LibC.C_LONG;
+    private static final MemoryLayout C_POINTER = LibC.C_POINTER;
+
+    /** {@code SYS_io_uring_setup}: the same number on x86-64 and aarch64. */
+    public static final long NR_IO_URING_SETUP = LibC.__NR_io_uring_setup();
+    /** {@code SYS_io_uring_enter}. */
+    public static final long NR_IO_URING_ENTER = LibC.__NR_io_uring_enter();
+    /** {@code SYS_io_uring_register}. */
+    public static final long NR_IO_URING_REGISTER = LibC.__NR_io_uring_register();
+    /** {@code SYS_openat2}. */
+    public static final long NR_OPENAT2 = LibC.__NR_openat2();
+
+    private static final MethodHandle READ = capture(LibC.read$address(), LibC.read$descriptor());
+    private static final MethodHandle WRITE = capture(LibC.write$address(), LibC.write$descriptor());
+    private static final MethodHandle PREAD = capture(LibC.pread$address(), LibC.pread$descriptor());
+    private static final MethodHandle PWRITE = capture(LibC.pwrite$address(), LibC.pwrite$descriptor());
+    private static final MethodHandle READV = capture(LibC.readv$address(), LibC.readv$descriptor());
+    private static final MethodHandle WRITEV = capture(LibC.writev$address(), LibC.writev$descriptor());
+    private static final MethodHandle PREADV2 = capture(LibC.preadv2$address(), LibC.preadv2$descriptor());
+    private static final MethodHandle PWRITEV2 = capture(LibC.pwritev2$address(), LibC.pwritev2$descriptor());
+    private static final MethodHandle OPEN = variadic(LibC.open.address(),
+            FunctionDescriptor.of(C_INT, C_POINTER, C_INT), C_INT);
+    private static final MethodHandle OPENAT = variadic(LibC.openat.address(),
+            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT), C_INT);
+    private static final MethodHandle CLOSE = capture(LibC.close$address(), LibC.close$descriptor());
+    private static final MethodHandle FSYNC = capture(LibC.fsync$address(), LibC.fsync$descriptor());
+    private static final MethodHandle FDATASYNC = capture(LibC.fdatasync$address(), LibC.fdatasync$descriptor());
+    private static final MethodHandle FTRUNCATE = capture(LibC.ftruncate$address(), LibC.ftruncate$descriptor());
+    private static final MethodHandle FALLOCATE = capture(LibC.fallocate$address(), LibC.fallocate$descriptor());
+    private static final MethodHandle LSEEK = capture(LibC.lseek$address(), LibC.lseek$descriptor());
+    private static final MethodHandle FSTAT = capture(LibC.fstat$address(), LibC.fstat$descriptor());
+    private static final MethodHandle FSTATAT = capture(LibC.fstatat$address(), LibC.fstatat$descriptor());
+    private static final MethodHandle FSTATFS = capture(LibC.fstatfs$address(), LibC.fstatfs$descriptor());
+    private static final MethodHandle UNLINKAT = capture(LibC.unlinkat$address(), LibC.unlinkat$descriptor());
+    private static final MethodHandle MKDIRAT = capture(LibC.mkdirat$address(), LibC.mkdirat$descriptor());
+    private static final MethodHandle RENAMEAT = capture(LibC.renameat$address(), LibC.renameat$descriptor());
+    private static final MethodHandle SYMLINKAT = capture(LibC.symlinkat$address(), LibC.symlinkat$descriptor());
+    private static final MethodHandle READLINKAT = capture(LibC.readlinkat$address(), LibC.readlinkat$descriptor());
+    private static final MethodHandle LINKAT = capture(LibC.linkat$address(), LibC.linkat$descriptor());
+    private static final MethodHandle FCHMOD = capture(LibC.fchmod$address(), LibC.fchmod$descriptor());
+    private static final MethodHandle FCHMODAT = capture(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
+    private static final MethodHandle FCHOWNAT = capture(LibC.fchownat$address(), LibC.fchownat$descriptor());
+    private static final MethodHandle UTIMENSAT = capture(LibC.utimensat$address(), LibC.utimensat$descriptor());
+    private static final MethodHandle GETDENTS64 = capture(LibC.getdents64$address(), LibC.getdents64$descriptor());
+    private static final MethodHandle FCNTL_INT = variadic(LibC.fcntl.address(),
+            FunctionDescriptor.of(C_INT, C_INT, C_INT), C_INT);
+    private static final MethodHandle DUP = capture(LibC.dup$address(), LibC.dup$descriptor());
+    private static final MethodHandle PIPE2 = capture(LibC.pipe2$address(), LibC.pipe2$descriptor());
+    private static final MethodHandle POLL = capture(LibC.poll$address(), LibC.poll$descriptor());
+    private static final MethodHandle SOCKET = capture(LibC.socket$address(), LibC.socket$descriptor());
+    private static final MethodHandle SOCKETPAIR = capture(LibC.socketpair$address(), LibC.socketpair$descriptor());
+    private static final MethodHandle CONNECT = capture(LibC.connect$address(), LibC.connect$descriptor());
+    private static final MethodHandle BIND = capture(LibC.bind$address(), LibC.bind$descriptor());
+    private static final MethodHandle LISTEN = capture(LibC.listen$address(), LibC.listen$descriptor());
+    private static final MethodHandle ACCEPT4 = capture(LibC.accept4$address(), LibC.accept4$descriptor());
+    private static final MethodHandle SETSOCKOPT = capture(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
+    private static final MethodHandle GETSOCKOPT = capture(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
+    private static final MethodHandle GETSOCKNAME = capture(LibC.getsockname$address(), LibC.getsockname$descriptor());
+    private static final MethodHandle GETPEERNAME = capture(LibC.getpeername$address(), LibC.getpeername$descriptor());
+    private static final MethodHandle SHUTDOWN = capture(LibC.shutdown$address(), LibC.shutdown$descriptor());
+    private static final MethodHandle SENDMSG = capture(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
+    private static final MethodHandle RECVMSG = capture(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
+    private static final MethodHandle IOCTL_PTR = variadic(LibC.ioctl.address(),
+            FunctionDescriptor.of(C_INT, C_INT, C_LONG), C_POINTER);
+    private static final MethodHandle MMAP = capture(LibC.mmap$address(), LibC.mmap$descriptor());
+    private static final MethodHandle MUNMAP = capture(LibC.munmap$address(), LibC.munmap$descriptor());
+    private static final MethodHandle MADVISE = capture(LibC.madvise$address(), LibC.madvise$descriptor());
+    private static final FunctionDescriptor SYSCALL_BASE = FunctionDescriptor.of(C_LONG, C_LONG);
+    /** io_uring_setup(entries, params). */
+    private static final MethodHandle SYSCALL_I_P = variadic(LibC.syscall.address(), SYSCALL_BASE,
+            C_INT, C_POINTER);
+    /** io_uring_enter(fd, to_submit, min_complete, flags, arg, argsz). */
+    private static final MethodHandle SYSCALL_IIII_P_L = variadic(LibC.syscall.address(), SYSCALL_BASE,
+            C_INT, C_INT, C_INT, C_INT, C_POINTER, C_LONG);
+    /** io_uring_register(fd, opcode, arg, nr_args). */
+    private static final MethodHandle SYSCALL_II_P_I = variadic(LibC.syscall.address(), SYSCALL_BASE,
+            C_INT, C_INT, C_POINTER, C_INT);
+    /** openat2(dirfd, path, how, size). */
+    private static final MethodHandle SYSCALL_I_PP_L = variadic(LibC.syscall.address(), SYSCALL_BASE,
+            C_INT, C_POINTER, C_POINTER, C_LONG);
+
+    private Native() {
+    }
+
+    private static MethodHandle capture(MemorySegment address, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(address, descriptor, CAPTURE_ERRNO);
+    }
+
+    private static MethodHandle variadic(MemorySegment address, FunctionDescriptor fixed,
+                                         MemoryLayout... variadicLayouts) {
+        return LINKER.downcallHandle(address, fixed.appendArgumentLayouts(variadicLayouts),
+                Linker.Option.firstVariadicArg(fixed.argumentLayouts().size()), CAPTURE_ERRNO);
+    }
+
+    private static MemorySegment callState() {
+        return CALL_STATE.get();
+    }
+
+    /** A C {@code long}/{@code ssize_t} result: itself, or {@code -errno} when it is {@code -1}. */
+    private static long result(long r, MemorySegment state) {
+        return r == -1 ? -(int) ERRNO.get(state, 0L) : r;
+    }
+
+    private static int result(int r, MemorySegment state) {
+        return r == -1 ? -(int) ERRNO.get(state, 0L) : r;
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        // invokeExact on a downcall with matching types throws only on a JVM bug or a crash guard
+        return new AssertionError("downcall failed unexpectedly", t);
+    }
+
+    // ---- file I/O -------------------------------------------------------------------------------
+
+    /** {@code read(fd, buf, count)}: bytes read, or {@code -errno}. */
+    public static long read(int fd, MemorySegment buf, long count) {
+        MemorySegment st = callState();
+        try {
+            return result((long) READ.invokeExact(st, fd, buf, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code write(fd, buf, count)}: bytes written, or {@code -errno}. */
+    public static long write(int fd, MemorySegment buf, long count) {
+        MemorySegment st = callState();
+        try {
+            return result((long) WRITE.invokeExact(st, fd, buf, count), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pread(fd, buf, count, offset)}: bytes read, or {@code -errno}. */
+    public static long pread(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PREAD.invokeExact(st, fd, buf, count, offset), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pwrite(fd, buf, count, offset)}: bytes written, or {@code -errno}. */
+    public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PWRITE.invokeExact(st, fd, buf, count, offset), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code readv(fd, iov, iovcnt)}: bytes read, or {@code -errno}. */
+    public static long readv(int fd, MemorySegment iov, int iovcnt) {
+        MemorySegment st = callState();
+        try {
+            return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code writev(fd, iov, iovcnt)}: bytes written, or {@code -errno}. */
+    public static long writev(int fd, MemorySegment iov, int iovcnt) {
+        MemorySegment st = callState();
+        try {
+            return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code preadv2(fd, iov, iovcnt, offset, flags)} ({@code offset} -1: the file position). */
+    public static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PREADV2.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pwritev2(fd, iov, iovcnt, offset, flags)} ({@code offset} -1: the file position). */
+    public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PWRITEV2.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code open(path, flags, mode)}: a descriptor, or {@code -errno}. */
+    public static int open(MemorySegment path, int flags, int mode) {
+        MemorySegment st = callState();
+        try {
+            return result((int) OPEN.invokeExact(st, path, flags, mode), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code openat(dirfd, path, flags, mode)}: a descriptor, or {@code -errno}. */
+    public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
+        MemorySegment st = callState();
+        try {
+            return result((int) OPENAT.invokeExact(st, dirfd, path, flags, mode), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code openat2(dirfd, path, how, size)} through {@code syscall}: a descriptor, or {@code -errno}. */
+    public static int openat2(int dirfd, MemorySegment path, MemorySegment how, long size) {
+        MemorySegment st = callState();
+        try {
+            return (int) result((long) SYSCALL_I_PP_L.invokeExact(st, NR_OPENAT2, dirfd, path, how, size), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code close(fd)}: 0, or {@code -errno}. */
+    public static int close(int fd) {
+        MemorySegment st = callState();
+        try {
+            return result((int) CLOSE.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fsync(fd)}: 0, or {@code -errno}. */
+    public static int fsync(int fd) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FSYNC.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fdatasync(fd)}: 0, or {@code -errno}. */
+    public static int fdatasync(int fd) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FDATASYNC.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code ftruncate(fd, length)}: 0, or {@code -errno}. */
+    public static int ftruncate(int fd, long length) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FTRUNCATE.invokeExact(st, fd, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fallocate(fd, mode, offset, len)}: 0, or {@code -errno}. */
+    public static int fallocate(int fd, int mode, long offset, long len) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FALLOCATE.invokeExact(st, fd, mode, offset, len), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code lseek(fd, offset, whence)}: the new offset, or {@code -errno} (ENXIO past data/holes). */
+    public static long lseek(int fd, long offset, int whence) {
+        MemorySegment st = callState();
+        try {
+            return result((long) LSEEK.invokeExact(st, fd, offset, whence), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fstat(fd, statbuf)}: 0, or {@code -errno}; {@code statbuf} is a {@code struct stat}. */
+    public static int fstat(int fd, MemorySegment statbuf) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FSTAT.invokeExact(st, fd, statbuf), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fstatat(dirfd, path, statbuf, flags)}: 0, or {@code -errno}. */
+    public static int fstatat(int dirfd, MemorySegment path, MemorySegment statbuf, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FSTATAT.invokeExact(st, dirfd, path, statbuf, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fstatfs(fd, buf)}: 0, or {@code -errno}; {@code buf} is a {@code struct statfs}. */
+    public static int fstatfs(int fd, MemorySegment buf) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FSTATFS.invokeExact(st, fd, buf), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code unlinkat(dirfd, path, flags)}: 0, or {@code -errno}. */
+    public static int unlinkat(int dirfd, MemorySegment path, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) UNLINKAT.invokeExact(st, dirfd, path, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code mkdirat(dirfd, path, mode)}: 0, or {@code -errno}. */
+    public static int mkdirat(int dirfd, MemorySegment path, int mode) {
+        MemorySegment st = callState();
+        try {
+            return result((int) MKDIRAT.invokeExact(st, dirfd, path, mode), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code renameat(olddirfd, oldpath, newdirfd, newpath)}: 0, or {@code -errno}. */
+    public static int renameat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath) {
+        MemorySegment st = callState();
+        try {
+            return result((int) RENAMEAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code symlinkat(target, newdirfd, linkpath)}: 0, or {@code -errno}. */
+    public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
+        MemorySegment st = callState();
+        try {
+            return result((int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code readlinkat(dirfd, path, buf, size)}: bytes placed in {@code buf}, or {@code -errno}. */
+    public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
+        MemorySegment st = callState();
+        try {
+            return result((long) READLINKAT.invokeExact(st, dirfd, path, buf, size), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code linkat(olddirfd, oldpath, newdirfd, newpath, flags)}: 0, or {@code -errno}. */
+    public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fchmod(fd, mode)}: 0, or {@code -errno}. */
+    public static int fchmod(int fd, int mode) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FCHMOD.invokeExact(st, fd, mode), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fchmodat(dirfd, path, mode, flags)}: 0, or {@code -errno}. */
+    public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FCHMODAT.invokeExact(st, dirfd, path, mode, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fchownat(dirfd, path, uid, gid, flags)}: 0, or {@code -errno}. */
+    public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FCHOWNAT.invokeExact(st, dirfd, path, uid, gid, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code utimensat(dirfd, path, times, flags)}: 0, or {@code -errno}; {@code times} is 2 timespecs. */
+    public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) UTIMENSAT.invokeExact(st, dirfd, path, times, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getdents64(fd, buf, len)}: bytes of {@code linux_dirent64} records, 0 at the end, or {@code -errno}. */
+    public static long getdents64(int fd, MemorySegment buf, long len) {
+        MemorySegment st = callState();
+        try {
+            return result((long) GETDENTS64.invokeExact(st, fd, buf, len), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code fcntl(fd, cmd, arg)} with an int argument: the result, or {@code -errno}. */
+    public static int fcntl(int fd, int cmd, int arg) {
+        MemorySegment st = callState();
+        try {
+            return result((int) FCNTL_INT.invokeExact(st, fd, cmd, arg), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code dup(fd)}: a new descriptor, or {@code -errno}. */
+    public static int dup(int fd) {
+        MemorySegment st = callState();
+        try {
+            return result((int) DUP.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pipe2(fds, flags)}: 0, or {@code -errno}; {@code fds} holds two ints. */
+    public static int pipe2(MemorySegment fds, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) PIPE2.invokeExact(st, fds, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code poll(fds, nfds, timeoutMillis)}: the number of ready descriptors, 0 on timeout, or {@code -errno}. */
+    public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
+        MemorySegment st = callState();
+        try {
+            return result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- sockets --------------------------------------------------------------------------------
+
+    /** {@code socket(domain, type, protocol)}: a descriptor, or {@code -errno}. */
+    public static int socket(int domain, int type, int protocol) {
+        MemorySegment st = callState();
+        try {
+            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code socketpair(domain, type, protocol, fds)}: 0, or {@code -errno}; {@code fds} holds two ints. */
+    public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
+        MemorySegment st = callState();
+        try {
+            return result((int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code connect(fd, addr, addrlen)}: 0, or {@code -errno}. */
+    public static int connect(int fd, MemorySegment addr, int addrlen) {
+        MemorySegment st = callState();
+        try {
+            return result((int) CONNECT.invokeExact(st, fd, addr, addrlen), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code bind(fd, addr, addrlen)}: 0, or {@code -errno}. */
+    public static int bind(int fd, MemorySegment addr, int addrlen) {
+        MemorySegment st = callState();
+        try {
+            return result((int) BIND.invokeExact(st, fd, addr, addrlen), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code listen(fd, backlog)}: 0, or {@code -errno}. */
+    public static int listen(int fd, int backlog) {
+        MemorySegment st = callState();
+        try {
+            return result((int) LISTEN.invokeExact(st, fd, backlog), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code accept4(fd, addr, addrlen, flags)}: a descriptor, or {@code -errno}; addr may be NULL. */
+    public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code setsockopt(fd, level, name, value, len)}: 0, or {@code -errno}. */
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+        MemorySegment st = callState();
+        try {
+            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getsockopt(fd, level, name, value, lenp)}: 0, or {@code -errno}. */
+    public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment lenp) {
+        MemorySegment st = callState();
+        try {
+            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, lenp), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getsockname(fd, addr, lenp)}: 0, or {@code -errno}. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment lenp) {
+        MemorySegment st = callState();
+        try {
+            return result((int) GETSOCKNAME.invokeExact(st, fd, addr, lenp), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getpeername(fd, addr, lenp)}: 0, or {@code -errno}. */
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment lenp) {
+        MemorySegment st = callState();
+        try {
+            return result((int) GETPEERNAME.invokeExact(st, fd, addr, lenp), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code shutdown(fd, how)}: 0, or {@code -errno}. */
+    public static int shutdown(int fd, int how) {
+        MemorySegment st = callState();
+        try {
+            return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(fd, msg, flags)}: bytes sent, or {@code -errno}. */
+    public static long sendmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) SENDMSG.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmsg(fd, msg, flags)}: bytes received (0 at end of stream), or {@code -errno}. */
+    public static long recvmsg(int fd, MemorySegment msg, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) RECVMSG.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- ioctl, memory, io_uring ----------------------------------------------------------------
+
+    /** {@code ioctl(fd, request, argp)} with a pointer argument: the result, or {@code -errno}. */
+    public static int ioctl(int fd, long request, MemorySegment argp) {
+        MemorySegment st = callState();
+        try {
+            return result((int) IOCTL_PTR.invokeExact(st, fd, request, argp), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code mmap(addr, length, prot, flags, fd, offset)}.
+     *
+     * @return the mapped address (positive), or {@code -errno}
+     */
+    public static long mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
+        MemorySegment st = callState();
+        try {
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(st, addr, length, prot, flags, fd, offset);
+            return result(p.address(), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code munmap(addr, length)}: 0, or {@code -errno}. */
+    public static int munmap(MemorySegment addr, long length) {
+        MemorySegment st = callState();
+        try {
+            return result((int) MUNMAP.invokeExact(st, addr, length), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code madvise(addr, length, advice)}: 0, or {@code -errno}. */
+    public static int madvise(MemorySegment addr, long length, int advice) {
+        MemorySegment st = callState();
+        try {
+            return result((int) MADVISE.invokeExact(st, addr, length, advice), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code io_uring_setup(entries, params)}: the ring's descriptor, or {@code -errno}. */
+    public static int ioUringSetup(int entries, MemorySegment params) {
+        MemorySegment st = callState();
+        try {
+            return (int) result((long) SYSCALL_I_P.invokeExact(st, NR_IO_URING_SETUP, entries, params), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code io_uring_enter(fd, to_submit, min_complete, flags, arg, argsz)}.
+     *
+     * @return the number of SQEs consumed, or {@code -errno}
+     */
+    public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argsz) {
+        MemorySegment st = callState();
+        try {
+            return (int) result((long) SYSCALL_IIII_P_L.invokeExact(st, NR_IO_URING_ENTER, fd, toSubmit,
+                    minComplete, flags, arg, argsz), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code io_uring_register(fd, opcode, arg, nr_args)}: the result, or {@code -errno}. */
+    public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
+        MemorySegment st = callState();
+        try {
+            return (int) result((long) SYSCALL_II_P_I.invokeExact(st, NR_IO_URING_REGISTER, fd, opcode, arg,
+                    nrArgs), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- process ----------------------------------------------------------------------------------
+
+    /** {@code getpid()}. */
+    public static int getpid() {
+        return LibC.getpid();
+    }
+
+    /** {@code gettid()}. */
+    public static int gettid() {
+        return LibC.gettid();
+    }
+
+    /** {@code sysconf(name)}: the value, or -1 where unsupported. */
+    public static long sysconf(int name) {
+        return LibC.sysconf(name);
+    }
+
+    /**
+     * {@code strerror(errno)}, copied into a Java string.
+     *
+     * @param errno a positive errno number
+     * @return the C library's description
+     */
+    public static String strerror(int errno) {
+        // glibc returns a pointer into its constant message table for known numbers
+        return LibC.strerror(errno).reinterpret(1024).getString(0);
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * jnetfs umbrella header: everything jnetfs binds from libc and the kernel's UAPI headers.
+ * jextract reads this file with the filter argfile beside it (includes.txt); see `make bindings`.
+ *
+ * _GNU_SOURCE is deliberately NOT defined: with it, glibc declares the socket calls' address
+ * arguments as transparent unions (__SOCKADDR_ARG), which jextract cannot bind. The few GNU-only
+ * functions and flags we need are declared below with the exact glibc prototypes instead.
+ */
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/socket.h>
+#include <sys/mman.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <poll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <string.h>
+#include <stdio.h>
+#include <errno.h>
+#include <linux/fs.h>
+#include <linux/fiemap.h>
+#include <linux/falloc.h>
+#include <linux/io_uring.h>
+#include <linux/openat2.h>
+#include <linux/time_types.h>
+
+/* GNU-only declarations (see above), prototypes as glibc 2.36 declares them under _GNU_SOURCE. */
+extern ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);
+extern ssize_t pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);
+extern int accept4(int fd, struct sockaddr *addr, socklen_t *addr_len, int flags);
+extern int fallocate(int fd, int mode, off_t offset, off_t len);
+extern int syncfs(int fd);
+extern int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+                     unsigned int flags);
+extern ssize_t getdents64(int fd, void *buffer, size_t length);
+extern int gettid(void);
+extern int pipe2(int pipefd[2], int flags);
+
+/* open(2) flags that glibc exposes only under _GNU_SOURCE; the values are glibc's own. */
+#ifndef O_DIRECT
+#define O_DIRECT __O_DIRECT
+#endif
+#ifndef O_NOATIME
+#define O_NOATIME __O_NOATIME
+#endif
+#ifndef O_PATH
+#define O_PATH __O_PATH
+#endif
+#ifndef O_TMPFILE
+#define O_TMPFILE __O_TMPFILE
+#endif
+#ifndef O_DIRECTORY
+#define O_DIRECTORY __O_DIRECTORY
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW __O_NOFOLLOW
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC __O_CLOEXEC
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0x08000
+#endif
