@@ -105,6 +105,21 @@ public final class Native {
     private static final MethodHandle MMAP = capture(LibC.mmap$address(), LibC.mmap$descriptor());
     private static final MethodHandle MUNMAP = capture(LibC.munmap$address(), LibC.munmap$descriptor());
     private static final MethodHandle MADVISE = capture(LibC.madvise$address(), LibC.madvise$descriptor());
+    // Address variants: the iovec/msghdr pointer passed as a 64-bit integer, so hot paths that keep
+    // raw addresses (bvecq segments, io_uring) create no MemorySegment per call. Pointers and longs
+    // travel in the same integer registers on x86-64 and aarch64 (LP64).
+    private static final MethodHandle WRITEV_ADDR = capture(LibC.writev$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle READV_ADDR = capture(LibC.readv$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle PREADV2_ADDR = capture(LibC.preadv2$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle PWRITEV2_ADDR = capture(LibC.pwritev2$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle SENDMSG_ADDR = capture(LibC.sendmsg$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    private static final MethodHandle RECVMSG_ADDR = capture(LibC.recvmsg$address(),
+            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
     private static final FunctionDescriptor SYSCALL_BASE = FunctionDescriptor.of(C_LONG, C_LONG);
     /** io_uring_setup(entries, params). */
     private static final MethodHandle SYSCALL_I_P = variadic(LibC.syscall.address(), SYSCALL_BASE,
@@ -712,6 +727,68 @@ public final class Native {
         try {
             return (int) result((long) SYSCALL_II_P_I.invokeExact(st, NR_IO_URING_REGISTER, fd, opcode, arg,
                     nrArgs), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    // ---- address variants for hot paths ---------------------------------------------------------
+
+    /** {@code writev(fd, iov, iovcnt)} with the iovec array's address: bytes written, or {@code -errno}. */
+    public static long writevAddress(int fd, long iov, int iovcnt) {
+        MemorySegment st = callState();
+        try {
+            return result((long) WRITEV_ADDR.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code readv(fd, iov, iovcnt)} with the iovec array's address: bytes read, or {@code -errno}. */
+    public static long readvAddress(int fd, long iov, int iovcnt) {
+        MemorySegment st = callState();
+        try {
+            return result((long) READV_ADDR.invokeExact(st, fd, iov, iovcnt), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code preadv2} with the iovec array's address: bytes read, or {@code -errno}. */
+    public static long preadv2Address(int fd, long iov, int iovcnt, long offset, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PREADV2_ADDR.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pwritev2} with the iovec array's address: bytes written, or {@code -errno}. */
+    public static long pwritev2Address(int fd, long iov, int iovcnt, long offset, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) PWRITEV2_ADDR.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(fd, msg, flags)} with the msghdr's address: bytes sent, or {@code -errno}. */
+    public static long sendmsgAddress(int fd, long msg, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) SENDMSG_ADDR.invokeExact(st, fd, msg, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code recvmsg(fd, msg, flags)} with the msghdr's address: bytes received, or {@code -errno}. */
+    public static long recvmsgAddress(int fd, long msg, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((long) RECVMSG_ADDR.invokeExact(st, fd, msg, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
