@@ -1,17 +1,30 @@
 package io.jnetfs.uring;
 
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Errors;
 import io.jnetfs.ffm.Native;
+import io.jnetfs.ffm.gen.msghdr;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
-/** {@link FileIo} over plain system calls through {@link Native}: the fallback without io_uring. */
+/**
+ * {@link FileIo} over plain system calls through {@link Native}: the fallback without io_uring. Holds
+ * one msghdr per calling thread for the chain sendmsg/recvmsg, in an arena freed by {@link #close()}.
+ */
 final class BlockingFileIo implements FileIo {
-    static final BlockingFileIo INSTANCE = new BlockingFileIo();
+    private static final long MSG_IOV = msghdr.msg_iov$offset();
+    private static final long MSG_IOVLEN = msghdr.msg_iovlen$offset();
 
-    private BlockingFileIo() {
+    private final Arena arena = Arena.ofShared();
+    private final ThreadLocal<MemorySegment> msg = ThreadLocal.withInitial(() -> arena.allocate(msghdr.layout()));
+    private volatile boolean closed;
+
+    BlockingFileIo() {
     }
 
     @Override
@@ -114,13 +127,79 @@ final class BlockingFileIo implements FileIo {
         return failed;
     }
 
+    @Override
+    public long preadv(int fd, BvecqBuffer chain, BvecqIter it, long len, long offset) throws IOException {
+        return chainIo(fd, it, len, offset, 0, OP_PREADV2);
+    }
+
+    @Override
+    public long pwritev(int fd, BvecqBuffer chain, BvecqIter it, long len, long offset) throws IOException {
+        return chainIo(fd, it, len, offset, 0, OP_PWRITEV2);
+    }
+
+    @Override
+    public long sendmsg(int fd, BvecqBuffer chain, BvecqIter it, long len, int flags) throws IOException {
+        return chainIo(fd, it, len, 0, flags, OP_SENDMSG);
+    }
+
+    @Override
+    public long recvmsg(int fd, BvecqBuffer chain, BvecqIter it, long len, int flags) throws IOException {
+        return chainIo(fd, it, len, 0, flags, OP_RECVMSG);
+    }
+
+    private static final int OP_PREADV2 = 0;
+    private static final int OP_PWRITEV2 = 1;
+    private static final int OP_SENDMSG = 2;
+    private static final int OP_RECVMSG = 3;
+    private static final String[] OP_NAMES = {"preadv2", "pwritev2", "sendmsg", "recvmsg"};
+
+    private long chainIo(int fd, BvecqIter it, long len, long offset, int flags, int op) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("FileIo is closed");
+        }
+        ChainChecks.check(it, len, offset, op == OP_PREADV2 || op == OP_PWRITEV2);
+        MemorySegment m = op >= OP_SENDMSG ? msg.get() : null;
+        long done = 0;
+        while (done < len) {
+            int n = it.nextIov(Math.min(len - done, BvecqUring.MAX_BYTES));
+            long r;
+            switch (op) {
+                case OP_PREADV2 -> r = Native.preadv2Address(fd, it.iovAddress(), n, offset + done, 0);
+                case OP_PWRITEV2 -> r = Native.pwritev2Address(fd, it.iovAddress(), n, offset + done, 0);
+                default -> {
+                    m.fill((byte) 0);
+                    m.set(ValueLayout.JAVA_LONG, MSG_IOV, it.iovAddress());
+                    m.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, n);
+                    r = op == OP_SENDMSG ? Native.sendmsgAddress(fd, m.address(), flags)
+                            : Native.recvmsgAddress(fd, m.address(), flags);
+                }
+            }
+            if (r > 0) {
+                it.advance(r);
+                done += r;
+            } else if (r == 0) {
+                if (op == OP_PREADV2 || op == OP_RECVMSG) {
+                    break; // end of file or stream
+                }
+                throw new IOException(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n + ") transferred 0 bytes");
+            } else if (r != -Errno.EINTR) {
+                fail(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n
+                        + (op < OP_SENDMSG ? ", offset=" + (offset + done) : ", flags=" + flags) + ")", r);
+            }
+        }
+        return done;
+    }
+
     private static long fail(String call, long negErrno) throws IOException {
         throw Errors.ioException(call, (int) -negErrno);
     }
 
     @Override
     public void close() {
-        // nothing owned
+        if (!closed) {
+            closed = true;
+            arena.close();
+        }
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.jnetfs.uring;
 
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIter;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
@@ -15,7 +18,14 @@ import java.lang.foreign.MemorySegment;
  * {@code -errno}) instead of throwing.
  *
  * <p>Buffers are native segments owned by the caller and must stay alive until the call returns.
- * Implementations are thread-safe; the io_uring one serialises callers on its ring.
+ * The chain operations take a bvecq iterator range: over io_uring each step is one READV, WRITEV,
+ * SENDMSG or RECVMSG SQE on the chain's own iovec array ({@link BvecqUring}); over plain system calls,
+ * one {@code preadv2}, {@code pwritev2}, {@code sendmsg} or {@code recvmsg} on the same array. Both
+ * loop until the whole range is transferred (fewer bytes only at end of file or stream) and advance
+ * the iterator by what was transferred. Descriptors are expected in blocking mode.
+ *
+ * <p>Implementations are thread-safe: concurrent callers never wait for each other's I/O (the
+ * io_uring one gives each concurrent call a ring of its own). The owner closes an instance.
  */
 public interface FileIo extends AutoCloseable {
 
@@ -28,18 +38,18 @@ public interface FileIo extends AutoCloseable {
         return IoUring.isAvailable() ? uring(64) : blocking();
     }
 
-    /** @return the implementation over plain system calls ({@code pread}, {@code pwritev2}, ...) */
+    /** @return a new implementation over plain system calls ({@code pread}, {@code pwritev2}, ...) */
     static FileIo blocking() {
-        return BlockingFileIo.INSTANCE;
+        return new BlockingFileIo();
     }
 
     /**
-     * @param entries SQ entries of the ring the implementation owns
-     * @return the implementation over a new io_uring, closed by {@link #close()}
+     * @param entries SQ entries of each ring the implementation owns (one per concurrent caller)
+     * @return the implementation over io_uring, whose rings {@link #close()} closes
      * @throws IOException if the ring cannot be set up
      */
     static FileIo uring(int entries) throws IOException {
-        return new UringFileIo(IoUring.open(entries));
+        return new UringFileIo(entries);
     }
 
     /** @return {@code "io_uring"} or {@code "blocking"} */
@@ -157,6 +167,58 @@ public interface FileIo extends AutoCloseable {
      * @return how many entries failed (0 if none)
      */
     int preadBatch(int fd, MemorySegment[] bufs, long[] offsets, long[] results, int count);
+
+    /**
+     * Reads {@code len} bytes from file offset {@code offset} into the chain range at {@code it}.
+     *
+     * @param fd an open descriptor
+     * @param chain the chain {@code it} walks
+     * @param it the iterator at the first byte to fill; advanced by the bytes read
+     * @param len bytes to read, at most {@code it.count()}
+     * @param offset file offset, at least 0
+     * @return bytes read: {@code len}, or fewer at end of file
+     * @throws IOException if a read fails
+     */
+    long preadv(int fd, BvecqBuffer chain, BvecqIter it, long len, long offset) throws IOException;
+
+    /**
+     * Writes {@code len} bytes of the chain range at {@code it} at file offset {@code offset}.
+     *
+     * @param fd an open descriptor
+     * @param chain the chain {@code it} walks
+     * @param it the iterator at the first byte to write; advanced by the bytes written
+     * @param len bytes to write, at most {@code it.count()}
+     * @param offset file offset, at least 0
+     * @return {@code len}
+     * @throws IOException if a write fails
+     */
+    long pwritev(int fd, BvecqBuffer chain, BvecqIter it, long len, long offset) throws IOException;
+
+    /**
+     * Sends {@code len} bytes of the chain range at {@code it}.
+     *
+     * @param fd a connected socket
+     * @param chain the chain {@code it} walks
+     * @param it the iterator; advanced by the bytes sent
+     * @param len bytes to send
+     * @param flags MSG_* flags
+     * @return {@code len}
+     * @throws IOException if a send fails
+     */
+    long sendmsg(int fd, BvecqBuffer chain, BvecqIter it, long len, int flags) throws IOException;
+
+    /**
+     * Receives {@code len} bytes into the chain range at {@code it}.
+     *
+     * @param fd a connected socket
+     * @param chain the chain {@code it} walks
+     * @param it the iterator; advanced by the bytes received
+     * @param len bytes to receive
+     * @param flags MSG_* flags
+     * @return {@code len}, or fewer at end of stream
+     * @throws IOException if a receive fails
+     */
+    long recvmsg(int fd, BvecqBuffer chain, BvecqIter it, long len, int flags) throws IOException;
 
     /** Releases what the implementation owns (the io_uring one closes its ring). Idempotent. */
     @Override

@@ -1,5 +1,8 @@
 package io.jnetfs.uring;
 
+import io.jnetfs.bvecq.Bvecq;
+import io.jnetfs.bvecq.RefTrace;
+
 import java.util.Arrays;
 
 /**
@@ -26,6 +29,8 @@ final class InFlight {
     private boolean[] used;
     private Object[] pin;
     private Object[] attachment;
+    /** A bvecq segment on which the operation holds a reference, put at its last completion. */
+    private Bvecq[] segment;
     private int[] free;
     private int freeTop;
     private int count;
@@ -38,6 +43,7 @@ final class InFlight {
         used = new boolean[capacity];
         pin = new Object[capacity];
         attachment = new Object[capacity];
+        segment = new Bvecq[capacity];
         free = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             free[i] = capacity - 1 - i;
@@ -74,6 +80,7 @@ final class InFlight {
         used = Arrays.copyOf(used, m);
         pin = Arrays.copyOf(pin, m);
         attachment = Arrays.copyOf(attachment, m);
+        segment = Arrays.copyOf(segment, m);
         free = Arrays.copyOf(free, m);
         for (int i = m - 1; i >= n; i--) {
             free[freeTop++] = i;
@@ -98,8 +105,16 @@ final class InFlight {
         return slot;
     }
 
-    /** Frees {@code slot}: drops its references and makes its next token differ. */
+    /**
+     * Frees {@code slot}: drops its references, puts its segment reference, and makes its next token
+     * differ.
+     */
     void release(int slot) {
+        Bvecq s = segment[slot];
+        if (s != null) {
+            segment[slot] = null;
+            s.put(RefTrace.ITER);
+        }
         pin[slot] = null;
         attachment[slot] = null;
         used[slot] = false;
@@ -124,6 +139,11 @@ final class InFlight {
         attachment[slot] = o;
     }
 
+    /** Hands {@code slot} a reference already taken on {@code s}, to put at its last completion. */
+    void holdSegment(int slot, Bvecq s) {
+        segment[slot] = s;
+    }
+
     /** @return operations in flight (prepared and not finally completed) */
     int count() {
         return count;
@@ -143,12 +163,13 @@ final class InFlight {
 
     /** @return the references held by slots still in use, to keep alive after an abandoned close */
     Object[] heldReferences() {
-        Object[] out = new Object[2 * count];
+        Object[] out = new Object[3 * count];
         int k = 0;
         for (int i = 0; i < used.length; i++) {
             if (used[i]) {
                 out[k++] = pin[i];
                 out[k++] = attachment[i];
+                out[k++] = segment[i]; // its reference is never put: the kernel may still use the memory
             }
         }
         return out;

@@ -699,6 +699,50 @@ public final class IoUring implements AutoCloseable {
         return token;
     }
 
+    // ---- hooks for BvecqUring (same package) ------------------------------------------------------
+
+    /** Checks the ring may be used by this thread; for {@link BvecqUring}. */
+    void checkUsable() {
+        ensureUsable();
+    }
+
+    /** Takes the next free SQE (submitting pending ones if the ring is full): its byte offset. */
+    long reserveSqe() {
+        return reserve();
+    }
+
+    /**
+     * Writes the SQE at {@code at} (from {@link #reserveSqe()}) and records the operation; the slot
+     * takes over a reference the caller holds on {@code segment} (may be null).
+     */
+    long prepAt(long at, int op, int sqeFlags, int fd, long off, long addr, int len, int opFlags, int bufIndex,
+                long userData, Object pin, io.jnetfs.bvecq.Bvecq segment) {
+        checkSqeFlags(sqeFlags);
+        checkFd(fd, sqeFlags);
+        long token = prep(at, op, sqeFlags, 0, fd, off, addr, len, opFlags, bufIndex, userData, pin);
+        if (segment != null) {
+            inFlight.holdSegment(lastSlot, segment);
+        }
+        return token;
+    }
+
+    /**
+     * @param address start of a memory range
+     * @param length its length
+     * @return the index of a registered buffer that contains the range, or -1
+     */
+    int fixedIndexOf(long address, long length) {
+        long[] a = fixedAddress;
+        long[] l = fixedLength;
+        for (int i = 0; i < a.length; i++) {
+            long start = a[i];
+            if (address >= start && address + length <= start + l[i] && l[i] > 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Keeps {@code o} reachable until the last completion of the SQE prepared last, for memory the
      * SQE reaches only indirectly (the buffers behind an iovec array or a msghdr).
@@ -1442,6 +1486,38 @@ public final class IoUring implements AutoCloseable {
             fixedAddress[i] = buffers[i].address();
             fixedLength[i] = buffers[i].byteSize();
         }
+    }
+
+    /**
+     * Registers {@code nr} empty buffer slots ({@code IORING_REGISTER_BUFFERS2} with
+     * {@code IORING_RSRC_REGISTER_SPARSE}), to fill later with {@link #updateBuffers}: for memory that
+     * grows, such as a folio pool's slabs.
+     *
+     * @param nr slots
+     * @throws IOException if io_uring_register fails
+     */
+    public void registerBuffersSparse(int nr) throws IOException {
+        ensureUsable();
+        if (fixedAddress.length > 0) {
+            throw new IllegalStateException("buffers already registered (" + fixedAddress.length
+                    + "): unregisterBuffers() first");
+        }
+        if (nr < 1) {
+            throw new IllegalArgumentException("nr must be positive: nr=" + nr);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment reg = io_uring_rsrc_register.allocate(a);
+            io_uring_rsrc_register.nr(reg, nr);
+            io_uring_rsrc_register.flags(reg, LibC.IORING_RSRC_REGISTER_SPARSE());
+            int r = Native.ioUringRegister(ringFd, LibC.IORING_REGISTER_BUFFERS2(), reg, (int) reg.byteSize());
+            if (r < 0) {
+                throw Errors.ioException("io_uring_register(fd=" + ringFd + ", IORING_REGISTER_BUFFERS2, nr=" + nr
+                        + ", flags=IORING_RSRC_REGISTER_SPARSE)", -r);
+            }
+        }
+        fixedAddress = new long[nr];
+        fixedLength = new long[nr];
+        fixedBuffers = new MemorySegment[nr];
     }
 
     /**

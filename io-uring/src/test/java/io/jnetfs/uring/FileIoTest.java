@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
+import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.NativeIoException;
 import io.jnetfs.ffm.gen.LibC;
 import java.lang.foreign.Arena;
@@ -162,6 +166,99 @@ class FileIoTest {
             assertEquals(3000, io.sendmsg(tcp.client(), Fixtures.msghdr(a, Fixtures.iovecs(a, out), 1), 0));
             MemorySegment in = a.allocate(3000);
             assertEquals(3000, io.recvmsg(tcp.server(), Fixtures.msghdr(a, Fixtures.iovecs(a, in), 1), LibC.MSG_WAITALL()));
+            assertArrayEquals(bytes(out), bytes(in));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void chainRangesToAFileAndBackIncludingEndOfFile(String kind) throws Exception {
+        Path f = dir.resolve("chain");
+        byte[] content = new byte[300 * 1024];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 17 + (i >>> 10));
+        }
+        try (FileIo io = open(kind); FolioPool pool = new FolioPool(8 << 20);
+             BvecqBuffer out = BvecqBuffer.allocate(pool, content.length, 16 * 1024);
+             BvecqBuffer in = BvecqBuffer.allocate(pool, 400 * 1024, 64 * 1024); BvecqIter it = new BvecqIter()) {
+            out.copyFrom(content, 0, 0, content.length);
+            int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
+            // from a mid-entry offset: the range is gathered, not whole entries
+            it.init(out, 1000, content.length - 1000);
+            assertEquals(content.length - 1000, io.pwritev(fd, out, it, it.count(), 0));
+            assertEquals(0, it.count());
+            assertEquals(content.length - 1000, Files.size(f));
+            // read more than the file holds: stops at end of file, iterator moved by what was read
+            it.init(in, 3, 400 * 1024 - 3);
+            assertEquals(content.length - 1000, io.preadv(fd, in, it, it.count(), 0));
+            assertEquals(400 * 1024 - 3 - (content.length - 1000), it.count());
+            byte[] back = new byte[content.length - 1000];
+            in.copyTo(3, back, 0, back.length);
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000, content.length), back);
+            // a failing read names its call and keeps the iterator where it was
+            it.init(in, 0, 4096);
+            NativeIoException e = assertThrows(NativeIoException.class, () -> io.preadv(1_000_000, in, it, 4096, 0));
+            assertEquals(Errno.EBADF, e.errno());
+            assertEquals(4096, it.count());
+            Fixtures.close(fd);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void chainSendmsgAndRecvmsgOverLoopback(String kind) throws Exception {
+        byte[] content = new byte[200 * 1024];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 5);
+        }
+        try (FileIo io = open(kind); FolioPool pool = new FolioPool(8 << 20);
+             Fixtures.Loopback tcp = Fixtures.Loopback.open();
+             BvecqBuffer out = BvecqBuffer.allocate(pool, content.length, 64 * 1024);
+             BvecqBuffer in = BvecqBuffer.allocate(pool, content.length, 16 * 1024);
+             BvecqIter wi = new BvecqIter(); BvecqIter ri = new BvecqIter()) {
+            out.copyFrom(content, 0, 0, content.length);
+            Thread sender = Thread.ofPlatform().start(() -> {
+                try {
+                    wi.init(out, 0, content.length);
+                    io.sendmsg(tcp.client(), out, wi, content.length, 0);
+                } catch (java.io.IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            });
+            ri.init(in, 0, content.length);
+            assertEquals(content.length, io.recvmsg(tcp.server(), in, ri, content.length, 0));
+            sender.join();
+            byte[] back = new byte[content.length];
+            in.copyTo(0, back, 0, back.length);
+            assertArrayEquals(content, back);
+            // end of stream: fewer bytes than asked
+            Native.shutdown(tcp.client(), LibC.SHUT_WR());
+            ri.init(in, 0, 1000);
+            assertEquals(0, io.recvmsg(tcp.server(), in, ri, 1000, 0));
+            assertEquals(1000, ri.count());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
+    @Timeout(20)
+    void aBlockedReceiveDoesNotHoldUpASendOnAnotherThread(String kind) throws Exception {
+        try (FileIo io = open(kind); Arena a = Arena.ofShared(); Fixtures.Loopback tcp = Fixtures.Loopback.open()) {
+            MemorySegment in = a.allocate(5);
+            java.util.concurrent.CompletableFuture<Long> received = new java.util.concurrent.CompletableFuture<>();
+            Thread receiver = Thread.ofPlatform().start(() -> {
+                try {
+                    received.complete(io.recvmsg(tcp.server(), Fixtures.msghdr(a, Fixtures.iovecs(a, in), 1),
+                            LibC.MSG_WAITALL()));
+                } catch (Throwable t) {
+                    received.completeExceptionally(t);
+                }
+            });
+            Thread.sleep(100); // let the receive block first
+            MemorySegment out = Fixtures.pattern(a, 5, 3);
+            assertEquals(5, io.sendmsg(tcp.client(), Fixtures.msghdr(a, Fixtures.iovecs(a, out), 1), 0));
+            assertEquals(5L, received.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            receiver.join();
             assertArrayEquals(bytes(out), bytes(in));
         }
     }
