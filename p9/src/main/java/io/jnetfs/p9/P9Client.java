@@ -1,0 +1,767 @@
+package io.jnetfs.p9;
+
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.bvecq.FolioPool;
+import io.jnetfs.ffm.Errno;
+import io.jnetfs.ffm.Errors;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A 9P2000.L client: the public edge. Connects over our own FFM sockets (or io_uring), negotiates msize,
+ * attaches, and offers the file operations a network filesystem needs on {@link Fid}s.
+ *
+ * <p>Blocking operations throw a {@link P9Exception} naming the request, its key arguments and the
+ * errno ({@code Twalk(fid=3, names=[a, b]) failed: ENOENT (No such file or directory)}); asynchronous
+ * reads and writes ({@link #readAsync}, {@link #writeAsync}) report {@code -errno} to a primitive
+ * {@link P9Callback} and allocate nothing: they are what a netfs engine drives. Retrying is the
+ * caller's job: a lost connection fails every request in flight with a clear error and stays failed.
+ *
+ * <p>The data of one Tread/Twrite is at most {@link #ioSize(Fid)} = {@code min(msize - 24, iounit if
+ * nonzero)}. Every Twrite leaves in ONE {@code sendmsg} of [23-byte header, data iovecs of the chain];
+ * requests issued between {@link #plug()} and {@link #unplug()} (or by several threads at once) leave
+ * together, glued into one {@code sendmsg} where IOV_MAX allows.
+ *
+ * <p>Thread-safe: any number of threads may issue requests at once.
+ */
+public final class P9Client implements AutoCloseable {
+    /** Pool size of a client that makes its own pool. */
+    private static final long OWN_POOL_BYTES = 64L << 20;
+
+    private final P9Options options;
+    private final P9Session session;
+    private final P9Connection conn;
+    private final FolioPool pool;
+    private final boolean ownPool;
+    private final TransportKind transportKind;
+    private final Fid root;
+    private volatile boolean closed;
+
+    private P9Client(P9Options options, P9Session session, FolioPool pool, boolean ownPool, TransportKind kind,
+                     int rootFid, Qid rootQid) {
+        this.options = options;
+        this.session = session;
+        this.conn = session.connection();
+        this.pool = pool;
+        this.ownPool = ownPool;
+        this.transportKind = kind;
+        this.root = new Fid(this, rootFid, rootQid);
+    }
+
+    // ---- connecting -----------------------------------------------------------------------------------
+
+    /**
+     * Connects with default options and attaches {@code aname} as {@code uname}.
+     *
+     * @param host an IPv4 address
+     * @param port the server's port
+     * @param aname the export (diod: the exported directory)
+     * @param uname the user name
+     * @return a connected client, which the caller closes
+     * @throws IOException if the server cannot be reached or refuses the version or attach
+     */
+    public static P9Client connect(String host, int port, String aname, String uname) throws IOException {
+        return connect(P9Options.builder(host, port).aname(aname).uname(uname).build());
+    }
+
+    /**
+     * Connects: TCP (with {@code TCP_NODELAY}), Tversion (msize negotiation, "9P2000.L"), Tattach.
+     *
+     * @return a connected client, which the caller closes
+     * @throws IOException if the server cannot be reached ({@link java.net.ConnectException}), or
+     *     refuses the version or the attach ({@link P9Exception})
+     */
+    public static P9Client connect(P9Options o) throws IOException {
+        long timeout = o.timeout().toNanos();
+        long tick = Math.clamp(timeout / 8, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(250));
+        int fd = SocketTransport.connect(o.host(), o.port(), timeout, tick);
+        String where = o.host() + ":" + o.port();
+        if (fd < 0) {
+            throw Errors.ioException("connect(" + where + ")", -fd);
+        }
+        Transport t;
+        if (o.transport() == TransportKind.IO_URING) {
+            UringTransport.Result u = UringTransport.open(fd, tick);
+            if (u.transport() == null) {
+                io.jnetfs.ffm.Native.close(fd);
+                throw new P9Exception("io_uring transport(" + where + ")", u.errno(), u.why());
+            }
+            t = u.transport();
+        } else {
+            t = new SocketTransport(fd);
+        }
+        StringBuilder why = new StringBuilder();
+        int msize = P9Connection.version(t, o.msize(), timeout, why);
+        if (msize < 0) {
+            t.close();
+            throw new P9Exception("Tversion(msize=" + o.msize() + ", version=" + P9Descriptor.VERSION_9P2000_L + ") to "
+                    + where, -msize, why.isEmpty() ? null : why.toString());
+        }
+        FolioPool pool = o.pool();
+        boolean ownPool = pool == null;
+        if (ownPool) {
+            pool = new FolioPool(OWN_POOL_BYTES);
+        }
+        ReceiveMode mode = o.receiveMode();
+        if (mode == ReceiveMode.BULK && msize > FolioPool.MAX_FOLIO / 2) {
+            mode = ReceiveMode.DIRECT; // a bulk chunk must hold two whole messages
+        }
+        P9Connection conn = new P9Connection(t, where, msize, timeout, tick, o.maxTags(), mode, pool);
+        conn.start();
+        P9Session s = new P9Session(conn);
+        int rootFid = s.allocateFid();
+        P9Reply rep = new P9Reply();
+        int r = s.attach(rootFid, o.uname(), o.aname(), o.nUname(), rep);
+        if (r < 0) {
+            P9Exception e = error(conn, "Tattach(fid=" + rootFid + ", uname=" + o.uname() + ", aname=" + o.aname()
+                    + ", n_uname=" + Integer.toUnsignedString(o.nUname()) + ")", r);
+            conn.close();
+            if (ownPool) {
+                pool.close();
+            }
+            throw e;
+        }
+        return new P9Client(o, s, pool, ownPool, o.transport(), rootFid, rep.qid);
+    }
+
+    // ---- accessors ------------------------------------------------------------------------------------
+
+    /** @return the fid of the attached root; owned by the client, closed with it */
+    public Fid root() {
+        return root;
+    }
+
+    /** @return the options the client was made with */
+    public P9Options options() {
+        return options;
+    }
+
+    /** @return the msize the server granted */
+    public int msize() {
+        return conn.msize();
+    }
+
+    /** @return {@code msize - P9_IOHDRSZ}: the most data one Tread/Twrite carries */
+    public int maxIoSize() {
+        return session.maxData();
+    }
+
+    /**
+     * The data size of one Tread/Twrite on a fid: {@code min(msize - 24, iounit if nonzero)}.
+     *
+     * @return bytes
+     */
+    public int ioSize(Fid fid) {
+        int iounit = fid.iounit();
+        return iounit > 0 ? Math.min(session.maxData(), iounit) : session.maxData();
+    }
+
+    /** @return the number of live fids, the root included */
+    public int liveFids() {
+        return session.liveFids();
+    }
+
+    /** @return the receive mode in use */
+    public ReceiveMode receiveMode() {
+        return conn.mode();
+    }
+
+    /** @return the transport in use */
+    public TransportKind transportKind() {
+        return transportKind;
+    }
+
+    /** @return {@code sendmsg} calls made (system calls or SENDMSG SQEs) */
+    public long sendmsgCalls() {
+        return conn.transport().sendmsgCalls();
+    }
+
+    /** @return {@code recvmsg} calls made */
+    public long recvmsgCalls() {
+        return conn.transport().recvmsgCalls();
+    }
+
+    /** @return T-messages wholly sent */
+    public long messagesSent() {
+        return conn.messagesSent();
+    }
+
+    /** @return Twrites wholly sent */
+    public long twritesSent() {
+        return conn.twritesSent();
+    }
+
+    /** @return R-messages received */
+    public long repliesReceived() {
+        return conn.repliesReceived();
+    }
+
+    /** @return bytes the receiving side copied in user space (BULK copies and chunk carry-overs) */
+    public long bytesCopied() {
+        return conn.bytesCopied();
+    }
+
+    /** @return tags in use now (requests being built, in flight, or flushed and awaiting Rflush) */
+    public int tagsInUse() {
+        return conn.tagsInUse();
+    }
+
+    /** @return why the connection failed, or {@code null} while it works */
+    public String failure() {
+        return conn.failReason();
+    }
+
+    // ---- errors ---------------------------------------------------------------------------------------
+
+    private static P9Exception error(P9Connection conn, String call, long result) {
+        int errno = (int) -result;
+        String detail = null;
+        if (conn.failErrno() != 0 && errno == conn.failErrno()) {
+            detail = conn.failReason();
+        } else if (errno == Errno.ETIMEDOUT) {
+            detail = "no reply within " + TimeUnit.NANOSECONDS.toMillis(conn.timeoutNanos()) + " ms from "
+                    + conn.peer() + "; the request was flushed (Tflush)";
+        }
+        return new P9Exception(call, errno, detail);
+    }
+
+    private P9Exception error(String call, long result) {
+        return error(conn, call, result);
+    }
+
+    private int live(Fid f) {
+        if (f.client() != this) {
+            throw new IllegalArgumentException("fid " + f.number() + " belongs to another client");
+        }
+        return f.live();
+    }
+
+    private int newFid() throws IOException {
+        int n = session.allocateFid();
+        if (n < 0) {
+            throw error("allocate fid", n);
+        }
+        return n;
+    }
+
+    // ---- fids -----------------------------------------------------------------------------------------
+
+    /**
+     * Twalk from {@code from} along {@code names} (any number: walked {@value P9Descriptor#MAXWELEM} at a
+     * time) to a new fid; no names clones {@code from}.
+     *
+     * @return the new fid, which the caller closes
+     * @throws P9Exception naming the walk, e.g. {@code ENOENT} for a missing name, {@code ENOTDIR}
+     */
+    public Fid walk(Fid from, String... names) throws IOException {
+        int fid = live(from);
+        int newfid = newFid();
+        P9Reply rep = new P9Reply();
+        int done = 0;
+        Qid last = from.qid();
+        do {
+            int n = Math.min(P9Descriptor.MAXWELEM, names.length - done);
+            byte[][] part = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                part[i] = P9Codec.utf8(names[done + i]);
+            }
+            rep.clear();
+            int src = done == 0 ? fid : newfid;
+            int r = session.walk(src, newfid, part, rep);
+            if (r < 0) {
+                if (done > 0) {
+                    session.clunk(newfid);
+                }
+                if (!rep.fidKeptByConnection) {
+                    session.releaseFid(newfid);
+                }
+                throw error("Twalk(fid=" + src + ", newfid=" + newfid + ", names=" + Arrays.toString(
+                        Arrays.copyOfRange(names, done, done + n)) + ")", r);
+            }
+            if (rep.qid != null) {
+                last = rep.qid;
+            }
+            done += n;
+        } while (done < names.length);
+        return new Fid(this, newfid, last);
+    }
+
+    /**
+     * Walks a slash-separated path from the root ("" or "/" clones the root).
+     *
+     * @return the new fid, which the caller closes
+     */
+    public Fid walk(String path) throws IOException {
+        String[] names = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        return walk(root, names);
+    }
+
+    /** Tclunk behind {@link Fid#close()}. */
+    void clunk(Fid f) throws IOException {
+        if (f == root && !closed) {
+            throw new IllegalStateException("the root fid is closed with the client");
+        }
+        if (!f.markClosed()) {
+            return;
+        }
+        int r = session.clunk(f.number());
+        session.releaseFid(f.number());
+        if (r < 0 && conn.failErrno() == 0) {
+            throw error("Tclunk(fid=" + f.number() + ")", r);
+        }
+    }
+
+    /**
+     * Tremove: removes the fid's file and clunks the fid (whatever the result).
+     *
+     * @throws P9Exception naming the remove
+     */
+    public void remove(Fid f) throws IOException {
+        int fid = live(f);
+        if (f == root) {
+            throw new IllegalArgumentException("the root fid cannot be removed");
+        }
+        if (!f.markClosed()) {
+            throw new IllegalStateException("fid " + fid + " used after close");
+        }
+        int r = session.remove(fid);
+        session.releaseFid(fid);
+        if (r < 0) {
+            throw error("Tremove(fid=" + fid + ")", r);
+        }
+    }
+
+    // ---- opening --------------------------------------------------------------------------------------
+
+    /**
+     * Tlopen: opens the fid with {@code P9_DOTL_*} flags ({@link P9Flags}).
+     *
+     * @return the qid
+     * @throws P9Exception naming the open, e.g. {@code EISDIR} for writing a directory
+     */
+    public Qid lopen(Fid f, int flags) throws IOException {
+        int fid = live(f);
+        P9Reply rep = new P9Reply();
+        int r = session.lopen(fid, flags, rep);
+        if (r < 0) {
+            throw error("Tlopen(fid=" + fid + ", flags=0" + Integer.toOctalString(flags) + ")", r);
+        }
+        f.opened(rep.qid, r);
+        return rep.qid;
+    }
+
+    /**
+     * Walks a path from the root and opens it.
+     *
+     * @return the open fid, which the caller closes
+     */
+    public Fid open(String path, int flags) throws IOException {
+        Fid f = walk(path);
+        try {
+            lopen(f, flags);
+            return f;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(f, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Tlcreate on the fid itself: {@code f} (a directory) becomes the new file {@code name}, open.
+     *
+     * @return the new file's qid
+     * @throws P9Exception naming the create, e.g. {@code EEXIST} with {@code P9_DOTL_EXCL}
+     */
+    public Qid lcreate(Fid f, String name, int flags, int mode, int gid) throws IOException {
+        int fid = live(f);
+        P9Reply rep = new P9Reply();
+        int r = session.lcreate(fid, name, flags, mode, gid, rep);
+        if (r < 0) {
+            throw error("Tlcreate(fid=" + fid + ", name=" + name + ", flags=0" + Integer.toOctalString(flags)
+                    + ", mode=0" + Integer.toOctalString(mode) + ")", r);
+        }
+        f.opened(rep.qid, r);
+        return rep.qid;
+    }
+
+    /**
+     * Creates and opens a file in {@code dir}, leaving {@code dir} as it is (a clone is walked and
+     * Tlcreate'd).
+     *
+     * @param flags {@code P9_DOTL_*} open flags (such as {@code P9_DOTL_RDWR | P9_DOTL_EXCL})
+     * @param mode permission bits
+     * @return the new open fid, which the caller closes
+     */
+    public Fid create(Fid dir, String name, int flags, int mode) throws IOException {
+        Fid f = walk(dir);
+        try {
+            lcreate(f, name, flags, mode, options.gid());
+            return f;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(f, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Fid f, Throwable primary) {
+        try {
+            f.close();
+        } catch (IOException | RuntimeException e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    // ---- data: blocking -------------------------------------------------------------------------------
+
+    /**
+     * Reads {@code len} bytes at {@code offset} of an open fid into {@code dest[destOff ..]}, straight
+     * into the chain's memory, with up to {@link P9Options#window()} Treads in flight.
+     *
+     * @return bytes read: fewer than {@code len} only at end of file
+     */
+    public long read(Fid f, long offset, BvecqBuffer dest, long destOff, long len) throws IOException {
+        int fid = live(f);
+        long r = session.read(fid, ioSize(f), offset, dest, destOff, len, options.window());
+        if (r < 0) {
+            throw error("Tread(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
+        }
+        return r;
+    }
+
+    /**
+     * Reads into native memory the caller keeps alive.
+     *
+     * @return bytes read: fewer than {@code dest.byteSize()} only at end of file
+     */
+    public long read(Fid f, long offset, MemorySegment dest) throws IOException {
+        if (dest.byteSize() == 0) {
+            return 0;
+        }
+        try (BvecqBuffer b = BvecqBuffer.extract(null, dest)) {
+            return read(f, offset, b, 0, dest.byteSize());
+        }
+    }
+
+    /**
+     * Reads up to {@code len} bytes into a new array (a convenience: the data is copied once).
+     *
+     * @return the bytes read (shorter at end of file)
+     */
+    public byte[] read(Fid f, long offset, int len) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(Math.max(1, len), 4096);
+            long n = read(f, offset, m.asSlice(0, len));
+            return m.asSlice(0, n).toArray(P9Codec.U8);
+        }
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code src[srcOff ..]} at {@code offset}, each Twrite one sendmsg of
+     * header and the chain's iovecs, up to {@link P9Options#window()} in flight.
+     *
+     * @return bytes written (fewer only if the server wrote less)
+     */
+    public long write(Fid f, long offset, BvecqBuffer src, long srcOff, long len) throws IOException {
+        int fid = live(f);
+        long r = session.write(fid, ioSize(f), offset, src, srcOff, len, options.window());
+        if (r < 0) {
+            throw error("Twrite(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
+        }
+        return r;
+    }
+
+    /**
+     * Writes native memory the caller keeps alive, or heap memory (copied into pool memory first).
+     *
+     * @return bytes written
+     */
+    public long write(Fid f, long offset, MemorySegment src) throws IOException {
+        if (src.byteSize() == 0) {
+            return 0;
+        }
+        try (BvecqBuffer b = BvecqBuffer.extract(pool, src)) {
+            return write(f, offset, b, 0, src.byteSize());
+        }
+    }
+
+    /**
+     * Writes an array (copied into pool memory first).
+     *
+     * @return bytes written
+     */
+    public long write(Fid f, long offset, byte[] data) throws IOException {
+        return write(f, offset, MemorySegment.ofArray(data));
+    }
+
+    // ---- data: asynchronous ---------------------------------------------------------------------------
+
+    /**
+     * Issues a Tread of {@code count} bytes ({@code <= ioSize(f)}); the data lands straight in
+     * {@code dest} (DIRECT) or is copied there from the receive chunk (BULK), and {@code dest} is
+     * advanced by what arrived. {@code dest} is the client's until the callback. Allocates nothing.
+     *
+     * @return a handle for {@link #cancel(long)}, or {@code -errno} (then the callback is not called)
+     */
+    public long readAsync(Fid f, long offset, int count, BvecqIter dest, P9Callback cb, long cookie) {
+        checkIo(f, count);
+        return session.readAsync(f.live(), offset, count, dest, cb, cookie);
+    }
+
+    /**
+     * Issues a Tread of {@code count} bytes appended to {@code appendTo}: in BULK mode as slices of the
+     * receive chunks (folio references, no copy); in DIRECT mode received into pool memory appended
+     * first (and shortened to what arrived). {@code appendTo} is the client's until the callback.
+     *
+     * @return a handle for {@link #cancel(long)}, or {@code -errno}
+     */
+    public long readAsync(Fid f, long offset, int count, BvecqBuffer appendTo, P9Callback cb, long cookie) {
+        checkIo(f, count);
+        return session.readAsync(f.live(), offset, count, appendTo, cb, cookie);
+    }
+
+    /**
+     * Issues a Twrite of {@code count} bytes of {@code src} ({@code <= ioSize(f)}), sent as ONE sendmsg
+     * of [header, src's iovecs]. {@code src} is the client's until the callback. Allocates nothing.
+     *
+     * @return a handle for {@link #cancel(long)}, or {@code -errno}
+     */
+    public long writeAsync(Fid f, long offset, int count, BvecqIter src, P9Callback cb, long cookie) {
+        checkIo(f, count);
+        return session.writeAsync(f.live(), offset, count, src, cb, cookie);
+    }
+
+    private void checkIo(Fid f, int count) {
+        if (f.client() != this) {
+            throw new IllegalArgumentException("fid " + f.number() + " belongs to another client");
+        }
+        if (count > ioSize(f)) {
+            throw new IllegalArgumentException("invalid count=" + count + " for ioSize=" + ioSize(f));
+        }
+    }
+
+    /**
+     * Cancels an asynchronous request: Tflush is sent and the callback gets {@code -ECANCELED} now
+     * (on this thread); the data of a cancelled read is discarded if it still arrives.
+     *
+     * @return 0 if cancelled, {@code -EALREADY} if it is completing or completed, {@code -ESRCH} if
+     *     the handle names no request in flight
+     */
+    public int cancel(long handle) {
+        return session.cancel(handle);
+    }
+
+    /** Holds the requests this thread issues until {@link #unplug()}, so they leave in one sendmsg. */
+    public void plug() {
+        conn.plug();
+    }
+
+    /** Sends what this thread issued since {@link #plug()} (nested plugs: the outermost sends). */
+    public void unplug() {
+        conn.unplug();
+    }
+
+    // ---- attributes -----------------------------------------------------------------------------------
+
+    /** Tgetattr of {@link P9Flags#P9_GETATTR_ALL}. @return the attributes */
+    public P9Attr getattr(Fid f) throws IOException {
+        return getattr(f, P9Flags.P9_GETATTR_ALL);
+    }
+
+    /**
+     * Tgetattr.
+     *
+     * @param mask {@code P9_GETATTR_*} bits of the fields wanted
+     * @return the attributes
+     */
+    public P9Attr getattr(Fid f, long mask) throws IOException {
+        int fid = live(f);
+        P9Attr a = new P9Attr();
+        int r = session.getattr(fid, mask, a);
+        if (r < 0) {
+            throw error("Tgetattr(fid=" + fid + ", request_mask=0x" + Long.toHexString(mask) + ")", r);
+        }
+        return a;
+    }
+
+    /**
+     * Tsetattr: sets the fields {@code valid} ({@code P9_ATTR_*}) names.
+     */
+    public void setattr(Fid f, int valid, int mode, int uid, int gid, long size, long atimeSec, long atimeNsec,
+                        long mtimeSec, long mtimeNsec) throws IOException {
+        int fid = live(f);
+        int r = session.setattr(fid, valid, mode, uid, gid, size, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+        if (r < 0) {
+            throw error("Tsetattr(fid=" + fid + ", valid=0x" + Integer.toHexString(valid) + ")", r);
+        }
+    }
+
+    /** Tsetattr of the size: truncates or extends the file. */
+    public void truncate(Fid f, long size) throws IOException {
+        setattr(f, P9Flags.P9_ATTR_SIZE, 0, 0, 0, size, 0, 0, 0, 0);
+    }
+
+    /** Tsetattr of the permission bits. */
+    public void chmod(Fid f, int mode) throws IOException {
+        setattr(f, P9Flags.P9_ATTR_MODE, mode, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** Tfsync of an open fid. */
+    public void fsync(Fid f, boolean datasync) throws IOException {
+        int fid = live(f);
+        int r = session.fsync(fid, datasync);
+        if (r < 0) {
+            throw error("Tfsync(fid=" + fid + ", datasync=" + datasync + ")", r);
+        }
+    }
+
+    /** Tstatfs. @return the server file system's statistics */
+    public P9StatFs statfs(Fid f) throws IOException {
+        int fid = live(f);
+        P9Reply rep = new P9Reply();
+        int r = session.statfs(fid, rep);
+        if (r < 0) {
+            throw error("Tstatfs(fid=" + fid + ")", r);
+        }
+        return rep.statfs;
+    }
+
+    // ---- directories ----------------------------------------------------------------------------------
+
+    /**
+     * Lists a directory: a clone of {@code dir} is opened and read with Treaddir until the end, then
+     * clunked. {@code dir} stays as it is.
+     *
+     * @return every entry, "." and ".." included
+     */
+    public List<Dirent> readdir(Fid dir) throws IOException {
+        List<Dirent> out = new ArrayList<>();
+        try (Fid d = walk(dir); Arena a = Arena.ofConfined()) {
+            lopen(d, P9Flags.P9_DOTL_RDONLY);
+            int count = msize() - P9Descriptor.P9_READDIRHDRSZ;
+            MemorySegment buf = a.allocate(count, 4096);
+            long offset = 0;
+            while (true) {
+                long n = session.readdir(d.number(), offset, count, buf);
+                if (n < 0) {
+                    throw error("Treaddir(fid=" + d.number() + ", offset=" + offset + ", count=" + count + ")", n);
+                }
+                if (n == 0) {
+                    break;
+                }
+                offset = P9Codec.decodeDirents(buf, n, out);
+            }
+        }
+        return out;
+    }
+
+    /** Tmkdir. @return the new directory's qid */
+    public Qid mkdir(Fid dir, String name, int mode) throws IOException {
+        int fid = live(dir);
+        P9Reply rep = new P9Reply();
+        int r = session.mkdir(fid, name, mode, options.gid(), rep);
+        if (r < 0) {
+            throw error("Tmkdir(dfid=" + fid + ", name=" + name + ", mode=0" + Integer.toOctalString(mode) + ")", r);
+        }
+        return rep.qid;
+    }
+
+    /**
+     * Tunlinkat: removes {@code name} from {@code dir}; {@link P9Flags#P9_DOTL_AT_REMOVEDIR} for a
+     * directory.
+     */
+    public void unlinkat(Fid dir, String name, int flags) throws IOException {
+        int fid = live(dir);
+        int r = session.unlinkat(fid, name, flags);
+        if (r < 0) {
+            throw error("Tunlinkat(dfid=" + fid + ", name=" + name + ", flags=0x" + Integer.toHexString(flags) + ")", r);
+        }
+    }
+
+    /** Trenameat: renames {@code oldName} in {@code oldDir} to {@code newName} in {@code newDir}. */
+    public void renameat(Fid oldDir, String oldName, Fid newDir, String newName) throws IOException {
+        int o = live(oldDir);
+        int n = live(newDir);
+        int r = session.renameat(o, oldName, n, newName);
+        if (r < 0) {
+            throw error("Trenameat(olddirfid=" + o + ", oldname=" + oldName + ", newdirfid=" + n + ", newname="
+                    + newName + ")", r);
+        }
+    }
+
+    /** Tsymlink: a symbolic link {@code name} in {@code dir} pointing at {@code target}. @return its qid */
+    public Qid symlink(Fid dir, String name, String target) throws IOException {
+        int fid = live(dir);
+        P9Reply rep = new P9Reply();
+        int r = session.symlink(fid, name, target, options.gid(), rep);
+        if (r < 0) {
+            throw error("Tsymlink(dfid=" + fid + ", name=" + name + ", symtgt=" + target + ")", r);
+        }
+        return rep.qid;
+    }
+
+    /** Treadlink of a fid walked to a symbolic link. @return the link's target */
+    public String readlink(Fid f) throws IOException {
+        int fid = live(f);
+        P9Reply rep = new P9Reply();
+        int r = session.readlink(fid, rep);
+        if (r < 0) {
+            throw error("Treadlink(fid=" + fid + ")", r);
+        }
+        return rep.text;
+    }
+
+    /** Tlink: a hard link {@code name} in {@code dir} to the file of {@code target}. */
+    public void link(Fid dir, Fid target, String name) throws IOException {
+        int d = live(dir);
+        int t = live(target);
+        int r = session.link(d, t, name);
+        if (r < 0) {
+            throw error("Tlink(dfid=" + d + ", fid=" + t + ", name=" + name + ")", r);
+        }
+    }
+
+    // ---- closing --------------------------------------------------------------------------------------
+
+    /**
+     * Clunks the root, closes the connection (requests still in flight complete with
+     * {@code -ECONNABORTED}) and frees the client's memory. Idempotent. Not from a callback.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (conn.failErrno() == 0) {
+                root.close();
+            } else if (root.markClosed()) {
+                session.releaseFid(root.number());
+            }
+        } catch (IOException e) {
+            // the root is gone with the connection either way
+        } finally {
+            conn.close();
+            if (ownPool) {
+                pool.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "P9Client[" + conn.peer() + ", msize=" + msize() + ", " + transportKind + ", " + receiveMode()
+                + (conn.failReason() != null ? ", failed: " + conn.failReason() : "") + "]";
+    }
+}

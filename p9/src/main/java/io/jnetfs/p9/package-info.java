@@ -1,0 +1,19 @@
+/**
+ * A 9P2000.L client over bvecq chains and our own FFM sockets, tested against the real diod server.
+ *
+ * <ul>
+ *   <li>{@link io.jnetfs.p9.P9Client}: the public edge: connect (Tversion, Tattach), {@link io.jnetfs.p9.Fid}s
+ *       with explicit lifetimes, file operations that throw {@link io.jnetfs.p9.P9Exception}, and
+ *       allocation-free asynchronous reads and writes with a primitive {@link io.jnetfs.p9.P9Callback}
+ *       (what the netfs engine drives);</li>
+ *   <li>{@code P9Session}: the same operations on fid numbers, returning {@code -errno};</li>
+ *   <li>{@code P9Connection}: tags, the send queue (requests queued together leave in one
+ *       {@code sendmsg}), the receiving thread (DIRECT or BULK, see {@link io.jnetfs.p9.ReceiveMode}),
+ *       timeouts, Tflush, strict reply checking and failure of everything in flight;</li>
+ *   <li>{@link io.jnetfs.p9.Transport}: {@code sendmsg}/{@code recvmsg} on a socket, or as io_uring
+ *       submissions ({@link io.jnetfs.p9.TransportKind});</li>
+ *   <li>{@link io.jnetfs.p9.P9Codec}, {@link io.jnetfs.p9.P9Descriptor}, {@link io.jnetfs.p9.P9Type},
+ *       {@link io.jnetfs.p9.P9Flags}: the wire format, by the spec's and the kernel's names.</li>
+ * </ul>
+ */
+package io.jnetfs.p9;
