@@ -1218,8 +1218,9 @@ public final class IoUring implements AutoCloseable {
         long deadline = timeoutNanos >= 0 ? System.nanoTime() + timeoutNanos : 0;
         if (!sqPoll) {
             int pending = sq.flush();
-            int need = minComplete - cq.ready();
-            if (pending > 0 && need > 0) {
+            // the kernel counts the CQEs in its ring, not the spilled ones
+            int need = minComplete - cq.spilled();
+            if (pending > 0 && cq.ready() < minComplete) {
                 // submit and wait in one system call; the kernel waits only if it consumed every SQE
                 int r = timeoutNanos < 0
                         ? Native.ioUringEnter(ringFd, pending, need, ENTER_GETEVENTS, MemorySegment.NULL, 0)
@@ -1379,6 +1380,9 @@ public final class IoUring implements AutoCloseable {
         ensureUsable();
         Objects.requireNonNull(callback, "callback");
         int n = drain(callback);
+        if (closed) {
+            return n;
+        }
         if (n == 0 && taskrunOnEnter && inFlight.count() > 0) {
             enterOrThrow(0, 0, ENTER_GETEVENTS);
             n += drain(callback);
@@ -1388,7 +1392,7 @@ public final class IoUring implements AutoCloseable {
             enterOrThrow(0, 0, ENTER_GETEVENTS);
             int d = drain(callback);
             n += d;
-            if (d == 0) {
+            if (d == 0 || closed) {
                 break;
             }
         }
@@ -1423,6 +1427,9 @@ public final class IoUring implements AutoCloseable {
             }
             if (deliver(token, res, flags, callback)) {
                 n++;
+                if (closed) {
+                    break; // the callback closed the ring: its memory is gone
+                }
             }
         }
         return n;

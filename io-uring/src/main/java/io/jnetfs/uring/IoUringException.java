@@ -11,6 +11,7 @@ import io.jnetfs.ffm.NativeIoException;
  * on the failure branch.
  */
 public final class IoUringException extends NativeIoException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final int opcode;

@@ -98,6 +98,42 @@ class IoUringSetupTest {
     }
 
     @Test
+    void deferTaskrunCompletionsArriveThroughPollingComplete() throws Exception {
+        try (IoUring ring = IoUring.builder().entries(4).singleIssuer().deferTaskrun().build();
+             Fixtures.Loopback tcp = Fixtures.Loopback.open();
+             java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            ring.prepRecv(tcp.server(), a.allocate(8), 0, 0, 5);
+            ring.submit();
+            assertEquals(3, Native.write(tcp.client(), Fixtures.pattern(a, 3, 0), 3));
+            Fixtures.Recorder rec = new Fixtures.Recorder(2);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            // never waiting in io_uring_enter: complete() itself must run the deferred completion work
+            while (rec.count == 0 && System.nanoTime() < deadline) {
+                ring.complete(rec);
+                Thread.sleep(1);
+            }
+            assertEquals(3, rec.resultOf(5));
+        }
+    }
+
+    @Test
+    void aCallbackMayCloseTheRing() throws Exception {
+        IoUring ring = IoUring.open(4);
+        for (int i = 0; i < 3; i++) {
+            ring.prepNop(0, i);
+        }
+        assertEquals(3, ring.submitAndWait(3));
+        int[] calls = {0};
+        assertEquals(1, ring.complete((res, flags, userData) -> {
+            calls[0]++;
+            ring.close();
+        }));
+        assertEquals(1, calls[0]);
+        assertTrue(ring.isClosed());
+        assertEquals(0, ring.inFlight());
+    }
+
+    @Test
     void deferTaskrunNeedsSingleIssuer() {
         var e = assertThrows(IllegalArgumentException.class, () -> IoUring.builder().deferTaskrun().build());
         assertTrue(e.getMessage().contains("IORING_SETUP_SINGLE_ISSUER"), e.getMessage());
