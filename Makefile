@@ -47,3 +47,20 @@ bindings-check:
 
 clean:
 	$(MVN) -q clean
+
+## bench: the benchmark suite, short profile (under 15 minutes on 2 cores): JMH with -prof gc beside
+## its peers (C references compiled now, fio, iperf3, diodcat) and the machine facts; raw results in
+## benchmarks/results/, the table in the generated region of BENCHMARKS.md
+## bench-full: the same with the long profile
+.PHONY: bench bench-full
+# JMH's forks inherit these JVM options (JMH itself uses sun.misc.Unsafe)
+BENCH := $(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+  -cp benchmarks/target/benchmarks.jar io.jnetfs.benchmarks.harness.BenchHarness --machine-facts
+
+bench:
+	$(MVN) -q install -DskipTests
+	$(BENCH) --profile short --command "make bench"
+
+bench-full:
+	$(MVN) -q install -DskipTests
+	$(BENCH) --profile full --command "make bench-full"
