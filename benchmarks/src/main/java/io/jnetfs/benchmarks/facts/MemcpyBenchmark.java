@@ -44,6 +44,10 @@ public class MemcpyBenchmark {
     private ByteBuffer srcBuffer;
     private ByteBuffer dstBuffer;
 
+    /** Creates the state; JMH fills the {@code @Param} fields and calls the {@code @Setup} methods. */
+    public MemcpyBenchmark() {
+    }
+
     /** Allocates and fills both buffers, page-aligned. */
     @Setup(Level.Trial)
     public void allocate() {

@@ -39,6 +39,10 @@ public class SyscallBenchmark {
 
     private int devNull;
 
+    /** Creates the state; JMH fills the {@code @Param} fields and calls the {@code @Setup} methods. */
+    public SyscallBenchmark() {
+    }
+
     /**
      * Opens /dev/null.
      *

@@ -64,10 +64,28 @@ public final class BenchHarness {
         this.log = log;
     }
 
-    /** Parsed command line. */
+    /**
+     * The parsed command line.
+     *
+     * @param profile {@code --profile short|full}
+     * @param machineFacts {@code --machine-facts}
+     * @param includes {@code --include REGEX}, JMH benchmark patterns (default: every jnetfs benchmark)
+     * @param peers false with {@code --no-peers}
+     * @param report false with {@code --no-report} (BENCHMARKS.md untouched)
+     * @param repo {@code --repo DIR}, where BENCHMARKS.md and benchmarks/results are
+     * @param command {@code --command TEXT}, how the harness was invoked (such as {@code make bench})
+     * @param args the arguments without {@code --command}, to print the java command line
+     */
     record Options(Profile profile, boolean machineFacts, List<String> includes, boolean peers, boolean report,
                    Path repo, String command, List<String> args) {
 
+        /**
+         * Parses the arguments.
+         *
+         * @param args the command line
+         * @return the options
+         * @throws IllegalArgumentException naming an unknown option or a missing or bad value
+         */
         static Options parse(String[] args) {
             Profile profile = Profile.SHORT;
             boolean facts = false;
@@ -177,7 +195,7 @@ public final class BenchHarness {
         String gcc;
         try (PeerContext ctx = new PeerContext(options.profile(), scratch, log)) {
             evaluated = evaluate(rows, jmh, ctx, peerRuns);
-            if (options.machineFacts()) {
+            if (options.machineFacts() && options.peers()) {
                 facts = MachineFacts.measure(jmh, ctx);
             }
             gcc = "gcc " + String.join(" ", PeerContext.GCC_FLAGS);
@@ -279,7 +297,7 @@ public final class BenchHarness {
                 }
                 for (Row row : rows) {
                     if (row.subject().equals(subjectName) && row.when().test(subject.params())) {
-                        out.add(evaluate(row, subject, jmh, ctx, cache, peerRuns));
+                        out.add(evaluate(row, subject, jmh, ctx, options.peers() ? cache : null, peerRuns));
                     }
                 }
             }
@@ -287,6 +305,7 @@ public final class BenchHarness {
         return out;
     }
 
+    /** One row for one subject result; {@code cache} is null when external peers are not to run. */
     private static RowResult evaluate(Row row, JmhResult subject, List<JmhResult> jmh, PeerContext ctx,
                                       Map<String, Object> cache, List<Map<String, Object>> peerRuns)
             throws InterruptedException {
@@ -305,6 +324,7 @@ public final class BenchHarness {
                     peerAlloc = match.allocBytesPerOp();
                 }
             }
+            case ExternalPeer ep when cache == null -> problem = "not run (--no-peers)";
             case ExternalPeer ep -> {
                 String key = ep.label() + ": " + ep.key(subject.params(), ctx);
                 Object done = cache.get(key);

@@ -18,10 +18,10 @@ public sealed interface Goal {
      */
     boolean met(double ratio);
 
-    /** @return the goal as printed in the table, such as {@code ≥ 1.3x NIO} */
+    /** {@return the goal as printed in the table, such as {@code ≥ 1.3x NIO}} */
     String text();
 
-    /** @return whether this is a real goal (not {@link #NONE}) */
+    /** {@return whether this is a real goal (not {@link #NONE})} */
     default boolean exists() {
         return !(this instanceof None);
     }

@@ -41,7 +41,7 @@ record JmhResult(String benchmark, Params params, Measure measure, double allocB
                 Measure.fromJmh(primary.getScore(), primary.getScoreError(), primary.getScoreUnit()), alloc);
     }
 
-    /** @return the benchmark's {@code Class.method}, without the package */
+    /** {@return the benchmark's {@code Class.method}, without the package} */
     String shortName() {
         int m = benchmark.lastIndexOf('.');
         int c = benchmark.lastIndexOf('.', m - 1);

@@ -21,7 +21,11 @@ final class Json {
         this.text = text;
     }
 
-    /** JSON text to insert verbatim when writing (such as JMH's own result file). */
+    /**
+     * JSON text to insert verbatim when writing (such as JMH's own result file).
+     *
+     * @param text valid JSON
+     */
     record RawJson(String text) {
     }
 
@@ -302,6 +306,12 @@ final class Json {
         return new IllegalArgumentException("invalid JSON at offset=" + pos + ": " + what);
     }
 
+    /**
+     * Trims a tool's output for an error message.
+     *
+     * @param s the output
+     * @return it stripped, at most 300 characters and "..."
+     */
     static String abbreviate(String s) {
         String t = s.strip();
         return t.length() <= 300 ? t : t.substring(0, 300) + "...";

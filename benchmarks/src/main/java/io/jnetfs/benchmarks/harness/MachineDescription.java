@@ -59,7 +59,7 @@ record MachineDescription(String cpu, int cores, long memoryBytes, String kernel
                 scratch + " (" + filesystem(scratch) + ")");
     }
 
-    /** @return one Markdown line */
+    /** {@return one Markdown line} */
     String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append(cpu).append(", ").append(cores).append(cores == 1 ? " core, " : " cores, ")
@@ -72,7 +72,7 @@ record MachineDescription(String cpu, int cores, long memoryBytes, String kernel
         return sb.toString();
     }
 
-    /** @return the description for the results file */
+    /** {@return the description for the results file} */
     Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cpu", cpu);

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * stops that process (by its handle) before moving on.
  */
 final class MachineFacts {
+    /** The JMH benchmark behind the Java memcpy fact. */
     static final String MEMCPY_JMH = Row.benchmark(MemcpyBenchmark.class, "segmentCopy");
+    /** The JMH benchmark behind the Java system call fact. */
     static final String GETPID_JMH = Row.benchmark(SyscallBenchmark.class, "getpid");
     /** The JMH benchmarks the facts need: included in the run when facts are asked for. */
     static final String JMH_INCLUDE = "io\\.jnetfs\\.benchmarks\\.facts\\.";
@@ -47,6 +49,7 @@ final class MachineFacts {
      * @param how the tool and the exact command or benchmark
      */
     record Fact(String name, Measure measure, String problem, String reference, String how) {
+        /** {@return the fact for the results file} */
         Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
@@ -105,6 +108,7 @@ final class MachineFacts {
         ctx.log("machine fact: " + name);
         try {
             Measured m = probe.measure();
+            ctx.log("  " + m.measure().display());
             facts.add(new Fact(name, m.measure(), null, reference, m.how()));
         } catch (IOException | RuntimeException e) {
             ctx.log("  failed: " + e.getMessage());

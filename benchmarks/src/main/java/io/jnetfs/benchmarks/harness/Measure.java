@@ -29,7 +29,7 @@ public record Measure(double value, double error, Unit unit) {
             this.operations = operations;
         }
 
-        /** @return the unit as printed, such as {@code ns/op} */
+        /** {@return the unit as printed, such as {@code ns/op}} */
         public String symbol() {
             return symbol;
         }
@@ -72,7 +72,7 @@ public record Measure(double value, double error, Unit unit) {
         };
     }
 
-    /** @return the figure as a rate: ops/s for operation units, B/s for bytes */
+    /** {@return the figure as a rate: ops/s for operation units, B/s for bytes} */
     public double rate() {
         return unit == Unit.NS_PER_OP ? 1e9 / value : value;
     }
@@ -90,7 +90,7 @@ public record Measure(double value, double error, Unit unit) {
         return rate() / other.rate();
     }
 
-    /** @return the figure for a table, such as {@code 612 ± 8 ns/op}, {@code 32.6 µs/op}, {@code 4.21 GB/s} */
+    /** {@return the figure for a table, such as {@code 612 ± 8 ns/op}, {@code 32.6 µs/op}, {@code 4.21 GB/s}} */
     public String display() {
         if (Double.isNaN(value)) {
             return "n/a";

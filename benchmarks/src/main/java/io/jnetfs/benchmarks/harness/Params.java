@@ -82,14 +82,14 @@ public record Params(SortedMap<String, String> values) {
         return new Params(m);
     }
 
-    /** @return {@code name=value} pairs separated by spaces, or an empty string */
+    /** {@return {@code name=value} pairs separated by spaces, or an empty string} */
     @Override
     public String toString() {
         return values.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(" "));
     }
 
-    /** @return the values as a plain map, for the results file */
+    /** {@return the values as a plain map, for the results file} */
     Map<String, String> asMap() {
         return values;
     }

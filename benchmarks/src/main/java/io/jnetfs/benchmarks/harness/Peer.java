@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
  * program the harness runs after JMH ({@link ExternalPeer}: a C reference, fio, diodcat, ...).
  */
 public sealed interface Peer permits JmhPeer, ExternalPeer {
-    /** @return the peer's name in the table, such as {@code NIO gathering write} or {@code C writev loop} */
+    /** {@return the peer's name in the table, such as {@code NIO gathering write} or {@code C writev loop}} */
     String label();
 
     /**

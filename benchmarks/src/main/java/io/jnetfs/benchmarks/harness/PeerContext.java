@@ -51,7 +51,7 @@ public final class PeerContext implements AutoCloseable {
         this.log = log;
     }
 
-    /** @return the profile's timing */
+    /** {@return the profile's timing} */
     public Profile profile() {
         return profile;
     }
@@ -69,14 +69,14 @@ public final class PeerContext implements AutoCloseable {
         return work.resolve(name);
     }
 
-    /** @return the timing options every C reference accepts: warmup, iterations, seconds */
+    /** {@return the timing options every C reference accepts: warmup, iterations, seconds} */
     public List<String> cTimingArgs() {
         return List.of("--warmup", Integer.toString(profile.peerWarmupSeconds()),
                 "--iterations", Integer.toString(profile.peerIterations()),
                 "--seconds", Integer.toString(profile.peerIterationSeconds()));
     }
 
-    /** @return how long one peer run may take: its warmup and iterations plus a minute */
+    /** {@return how long one peer run may take: its warmup and iterations plus a minute} */
     public Duration peerTimeout() {
         return Duration.ofSeconds(profile.peerWarmupSeconds()
                 + (long) profile.peerIterations() * profile.peerIterationSeconds() + 60);
@@ -199,7 +199,7 @@ public final class PeerContext implements AutoCloseable {
         return String.join(" ", command).replace(work.toString(), "$WORK");
     }
 
-    /** @return the gcc command lines run so far */
+    /** {@return the gcc command lines run so far} */
     List<List<String>> compileCommands() {
         return compileCommands;
     }

@@ -31,53 +31,53 @@ public enum Profile {
         this.peerIterationSeconds = peerIterationSeconds;
     }
 
-    /** @return JMH forks per benchmark */
+    /** {@return JMH forks per benchmark} */
     public int forks() {
         return forks;
     }
 
-    /** @return JMH warmup iterations */
+    /** {@return JMH warmup iterations} */
     public int warmupIterations() {
         return warmupIterations;
     }
 
-    /** @return seconds per JMH warmup iteration */
+    /** {@return seconds per JMH warmup iteration} */
     public int warmupSeconds() {
         return warmupSeconds;
     }
 
-    /** @return JMH measurement iterations */
+    /** {@return JMH measurement iterations} */
     public int iterations() {
         return iterations;
     }
 
-    /** @return seconds per JMH measurement iteration */
+    /** {@return seconds per JMH measurement iteration} */
     public int iterationSeconds() {
         return iterationSeconds;
     }
 
-    /** @return an external peer's uncounted warmup, in seconds */
+    /** {@return an external peer's uncounted warmup, in seconds} */
     public int peerWarmupSeconds() {
         return peerWarmupSeconds;
     }
 
-    /** @return an external peer's measured iterations */
+    /** {@return an external peer's measured iterations} */
     public int peerIterations() {
         return peerIterations;
     }
 
-    /** @return seconds per external peer iteration */
+    /** {@return seconds per external peer iteration} */
     public int peerIterationSeconds() {
         return peerIterationSeconds;
     }
 
-    /** @return the JMH settings as command-line options, for the report */
+    /** {@return the JMH settings as command-line options, for the report} */
     public String jmhOptions() {
         return "-f " + forks + " -wi " + warmupIterations + " -w " + warmupSeconds + "s -i " + iterations
                 + " -r " + iterationSeconds + "s -prof gc";
     }
 
-    /** @return the peers' settings, for the report */
+    /** {@return the peers' settings, for the report} */
     public String peerOptions() {
         return peerWarmupSeconds + " s warmup, " + peerIterations + " x " + peerIterationSeconds + " s";
     }

@@ -185,10 +185,22 @@ final class Report {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * A ratio as printed.
+     *
+     * @param r the ratio
+     * @return such as {@code 1.33x}, or {@code n/a}
+     */
     static String ratio(double r) {
         return Double.isNaN(r) ? "n/a" : String.format(Locale.ROOT, "%.2fx", r);
     }
 
+    /**
+     * An allocation per operation as printed.
+     *
+     * @param a bytes per operation
+     * @return 0 below 0.01 B/op (JMH's rounding noise), else the number; {@code n/a} without a figure
+     */
     static String alloc(double a) {
         if (Double.isNaN(a)) {
             return "n/a";

@@ -14,7 +14,7 @@ package io.jnetfs.benchmarks.harness;
 record RowResult(Row row, JmhResult subject, Measure peerMeasure, double peerAllocBytesPerOp, String peerProblem,
                  double ratio, Goal goal) {
 
-    /** @return "yes", "no", or "" where there is no goal; "n/a" where there is no ratio */
+    /** {@return "yes", "no", or "" where there is no goal; "n/a" where there is no ratio} */
     String metText() {
         if (!goal.exists()) {
             return "";

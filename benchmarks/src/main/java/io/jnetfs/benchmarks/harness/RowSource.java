@@ -11,6 +11,6 @@ public interface RowSource {
     /** The simple class name the harness looks for in each benchmark package. */
     String CLASS_NAME = "BenchmarkRows";
 
-    /** @return the package's rows, in table order */
+    /** {@return the package's rows, in table order} */
     List<Row> rows();
 }

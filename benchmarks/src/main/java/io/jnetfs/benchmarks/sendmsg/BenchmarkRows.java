@@ -32,6 +32,13 @@ public final class BenchmarkRows implements RowSource {
         // the 9P client's whole-RPC rows go here, with its goal
     }
 
+    /**
+     * sendmsg_loop's arguments for a {@link RpcSendBenchmark} parameter combination.
+     *
+     * @param p the subject's parameters (shape)
+     * @param mode {@code one} or {@code two}
+     * @return the arguments, without the timing options
+     */
     static List<String> cArgs(Params p, String mode) {
         String[] shape = p.get("shape").split("x");
         return List.of("--mode", mode, "--header", Integer.toString(RpcSendBenchmark.HEADER), "--iovcnt", shape[0],

@@ -72,6 +72,10 @@ public class RpcSendBenchmark {
     private SocketChannel nio;
     private int fd;
 
+    /** Creates the state; JMH fills the {@code @Param} fields and calls the {@code @Setup} methods. */
+    public RpcSendBenchmark() {
+    }
+
     /**
      * Allocates the buffers, builds the three {@code msghdr}s and connects.
      *

@@ -81,17 +81,17 @@ public final class GatherBuffers implements AutoCloseable {
         }
     }
 
-    /** @return the number of buffers (the iovec count) */
+    /** {@return the number of buffers (the iovec count)} */
     public int iovcnt() {
         return iovcnt;
     }
 
-    /** @return the bytes per buffer */
+    /** {@return the bytes per buffer} */
     public int iovlen() {
         return iovlen;
     }
 
-    /** @return the bytes of all buffers together: what one gathering write moves */
+    /** {@return the bytes of all buffers together: what one gathering write moves} */
     public long totalBytes() {
         return (long) iovcnt * iovlen;
     }
@@ -113,12 +113,12 @@ public final class GatherBuffers implements AutoCloseable {
         }
     }
 
-    /** @return the native {@code struct iovec[iovcnt]} over the same memory */
+    /** {@return the native {@code struct iovec[iovcnt]} over the same memory} */
     public MemorySegment iov() {
         return iov;
     }
 
-    /** @return all data as one segment (the buffers back to back) */
+    /** {@return all data as one segment (the buffers back to back)} */
     public MemorySegment data() {
         return data;
     }

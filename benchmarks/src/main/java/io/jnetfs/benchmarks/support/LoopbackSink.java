@@ -51,7 +51,7 @@ public final class LoopbackSink implements AutoCloseable {
         this.address = (InetSocketAddress) server.getLocalAddress();
     }
 
-    /** @return the listener's address (127.0.0.1 and its port) */
+    /** {@return the listener's address (127.0.0.1 and its port)} */
     public InetSocketAddress address() {
         return address;
     }

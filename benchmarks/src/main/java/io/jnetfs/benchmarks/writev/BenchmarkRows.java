@@ -41,7 +41,13 @@ public final class BenchmarkRows implements RowSource {
         return rows;
     }
 
-    /** writev_loop's arguments for a {@link WritevBenchmark} parameter combination. */
+    /**
+     * writev_loop's arguments for a {@link WritevBenchmark} parameter combination.
+     *
+     * @param p the subject's parameters (target, shape)
+     * @param ctx the peer context (for the file target's path)
+     * @return the arguments, without the timing options
+     */
     static List<String> cArgs(Params p, PeerContext ctx) {
         String[] shape = p.get("shape").split("x");
         List<String> args = new ArrayList<>(List.of("--target", p.get("target"), "--iovcnt", shape[0],

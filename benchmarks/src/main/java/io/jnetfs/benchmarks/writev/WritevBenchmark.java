@@ -90,6 +90,10 @@ public class WritevBenchmark {
     private Path nioPath;
     private Path nativePath;
 
+    /** Creates the state; JMH fills the {@code @Param} fields and calls the {@code @Setup} methods. */
+    public WritevBenchmark() {
+    }
+
     /**
      * Allocates the buffers and opens one descriptor per variant.
      *
