@@ -454,7 +454,7 @@ public final class P9Client implements AutoCloseable {
      * @return the bytes read (shorter at end of file)
      */
     public byte[] read(Fid f, long offset, int len) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
+        try (Arena a = Arena.ofShared()) { // the receiving thread writes it
             MemorySegment m = a.allocate(Math.max(1, len), 4096);
             long n = read(f, offset, m.asSlice(0, len));
             return m.asSlice(0, n).toArray(P9Codec.U8);
@@ -641,7 +641,7 @@ public final class P9Client implements AutoCloseable {
      */
     public List<Dirent> readdir(Fid dir) throws IOException {
         List<Dirent> out = new ArrayList<>();
-        try (Fid d = walk(dir); Arena a = Arena.ofConfined()) {
+        try (Fid d = walk(dir); Arena a = Arena.ofShared()) { // the receiving thread writes it
             lopen(d, P9Flags.P9_DOTL_RDONLY);
             int count = msize() - P9Descriptor.P9_READDIRHDRSZ;
             MemorySegment buf = a.allocate(count, 4096);
@@ -678,6 +678,9 @@ public final class P9Client implements AutoCloseable {
     public void unlinkat(Fid dir, String name, int flags) throws IOException {
         int fid = live(dir);
         int r = session.unlinkat(fid, name, flags);
+        if (r == -Errno.EOPNOTSUPP) {
+            r = unlinkFallback(dir, name, flags);
+        }
         if (r < 0) {
             throw error("Tunlinkat(dfid=" + fid + ", name=" + name + ", flags=0x" + Integer.toHexString(flags) + ")", r);
         }
@@ -688,10 +691,65 @@ public final class P9Client implements AutoCloseable {
         int o = live(oldDir);
         int n = live(newDir);
         int r = session.renameat(o, oldName, n, newName);
+        if (r == -Errno.EOPNOTSUPP) {
+            r = renameFallback(oldDir, oldName, n, newName);
+        }
         if (r < 0) {
             throw error("Trenameat(olddirfid=" + o + ", oldname=" + oldName + ", newdirfid=" + n + ", newname="
                     + newName + ")", r);
         }
+    }
+
+    /**
+     * Trenameat is optional (Debian's diod 1.0.24 answers EOPNOTSUPP): then, as the kernel's v9fs does,
+     * walk to the file and Trename it. @return 0 or -errno
+     */
+    private int renameFallback(Fid oldDir, String oldName, int newDfid, String newName) {
+        int fid = session.allocateFid();
+        if (fid < 0) {
+            return fid;
+        }
+        P9Reply rep = new P9Reply();
+        int r = session.walk(oldDir.number(), fid, new byte[][] {P9Codec.utf8(oldName)}, rep);
+        if (r < 0) {
+            if (!rep.fidKeptByConnection) {
+                session.releaseFid(fid);
+            }
+            return r;
+        }
+        r = session.rename(fid, newDfid, newName);
+        session.clunk(fid);
+        session.releaseFid(fid);
+        return r;
+    }
+
+    /**
+     * Tunlinkat is optional too: then walk to the entry and Tremove it, after checking it is (or, without
+     * {@code AT_REMOVEDIR}, is not) a directory. @return 0 or -errno
+     */
+    private int unlinkFallback(Fid dir, String name, int flags) {
+        int fid = session.allocateFid();
+        if (fid < 0) {
+            return fid;
+        }
+        P9Reply rep = new P9Reply();
+        int r = session.walk(dir.number(), fid, new byte[][] {P9Codec.utf8(name)}, rep);
+        if (r < 0) {
+            if (!rep.fidKeptByConnection) {
+                session.releaseFid(fid);
+            }
+            return r;
+        }
+        boolean isDir = rep.qid != null && rep.qid.isDirectory();
+        boolean wantDir = (flags & P9Flags.P9_DOTL_AT_REMOVEDIR) != 0;
+        if (isDir != wantDir) {
+            session.clunk(fid);
+            session.releaseFid(fid);
+            return isDir ? -Errno.EISDIR : -Errno.ENOTDIR;
+        }
+        r = session.remove(fid); // Tremove clunks the fid whatever the result
+        session.releaseFid(fid);
+        return r;
     }
 
     /** Tsymlink: a symbolic link {@code name} in {@code dir} pointing at {@code target}. @return its qid */

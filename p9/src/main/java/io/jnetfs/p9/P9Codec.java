@@ -334,6 +334,20 @@ public final class P9Codec {
         return size;
     }
 
+    /** {@code Trename fid[4] dfid[4] name[s]}. */
+    public static int trename(MemorySegment b, int tag, int fid, int dfid, byte[] name) {
+        int size = HEADER_SIZE + 8 + 2 + name.length;
+        int r = fits(b, size, name);
+        if (r < 0) {
+            return r;
+        }
+        header(b, size, P9Type.Trename, tag);
+        b.set(U32, 7, fid);
+        b.set(U32, 11, dfid);
+        putString(b, 15, name);
+        return size;
+    }
+
     /** {@code Tsymlink fid[4] name[s] symtgt[s] gid[4]}. */
     public static int tsymlink(MemorySegment b, int tag, int dfid, byte[] name, byte[] target, int gid) {
         int size = HEADER_SIZE + 4 + 2 + name.length + 2 + target.length + 4;
@@ -436,7 +450,7 @@ public final class P9Codec {
             case P9Type.Rreadlink -> len < 2 ? truncated(replyType, len, 2) : stringsExact(replyType, body, 0, len, 1);
             case P9Type.Rreaddir -> "Rreaddir data is checked by checkDirents";
             case P9Type.Rclunk, P9Type.Rremove, P9Type.Rflush, P9Type.Rsetattr, P9Type.Rfsync, P9Type.Rlink,
-                 P9Type.Rrenameat, P9Type.Runlinkat -> exact(replyType, len, 0);
+                 P9Type.Rrenameat, P9Type.Runlinkat, P9Type.Rrename -> exact(replyType, len, 0);
             default -> "unexpected " + P9Type.name(replyType);
         };
     }

@@ -660,10 +660,11 @@ final class P9Connection implements AutoCloseable {
             r.internal.run();
             return;
         }
-        completeToOwner(r, result);
         if (wire) {
+            // before the owner hears of it: once the owner lets go, the tag is free at once
             putHolds(r, P9Request.HOLD_WIRE);
         }
+        completeToOwner(r, result);
     }
 
     /** Hands the result to the owner: the callback (then its hold is put) or the waiting thread. */

@@ -119,6 +119,7 @@ final class P9Session implements AutoCloseable {
         }
         P9Request r = conn.slot(tag);
         int nwqid;
+        int lastQidType;
         try {
             r.requested = names.length;
             r.createsFid = newfid != fid ? newfid : -1;
@@ -130,6 +131,7 @@ final class P9Session implements AutoCloseable {
                 return (int) res;
             }
             nwqid = P9Codec.u16(r.rc, 0);
+            lastQidType = nwqid > 0 ? P9Codec.u8(r.rc, 2 + (long) (nwqid - 1) * P9Descriptor.QID_SIZE) : 0;
             if (out != null) {
                 out.qids = P9Codec.decodeWalkQids(r.rc, 0);
                 out.qid = nwqid > 0 ? out.qids.get(nwqid - 1) : null;
@@ -141,7 +143,9 @@ final class P9Session implements AutoCloseable {
             if (newfid != fid && nwqid > 0) {
                 clunk(newfid); // the spec says newfid is unaffected; diod keeps it, so give it back
             }
-            return -Errno.ENOENT;
+            // the walk stopped early: at a missing name, or at a name that is no directory
+            boolean stoppedAtFile = nwqid > 0 && (lastQidType & P9Flags.P9_QTDIR) == 0;
+            return stoppedAtFile ? -Errno.ENOTDIR : -Errno.ENOENT;
         }
         return 0;
     }
@@ -370,6 +374,20 @@ final class P9Session implements AutoCloseable {
         try {
             return (int) encodedCall(r, P9Type.Trenameat, P9Codec.trenameat(r.tc, tag, oldDfid, P9Codec.utf8(oldName),
                     newDfid, P9Codec.utf8(newName)));
+        } finally {
+            conn.release(r);
+        }
+    }
+
+    /** Trename: the file of {@code fid} becomes {@code name} in {@code dfid}. @return 0 or -errno */
+    int rename(int fid, int dfid, String name) {
+        int tag = conn.allocate();
+        if (tag < 0) {
+            return tag;
+        }
+        P9Request r = conn.slot(tag);
+        try {
+            return (int) encodedCall(r, P9Type.Trename, P9Codec.trename(r.tc, tag, fid, dfid, P9Codec.utf8(name)));
         } finally {
             conn.release(r);
         }

@@ -196,7 +196,7 @@ public final class P9Type {
      */
     public static boolean isKnownReply(int type) {
         return switch (type) {
-            case Rlerror, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rreadlink, Rgetattr, Rsetattr, Rreaddir, Rfsync,
+            case Rlerror, Rstatfs, Rlopen, Rlcreate, Rsymlink, Rrename, Rreadlink, Rgetattr, Rsetattr, Rreaddir, Rfsync,
                  Rlink, Rmkdir, Rrenameat, Runlinkat, Rversion, Rattach, Rflush, Rwalk, Rread, Rwrite, Rclunk,
                  Rremove -> true;
             default -> false;

@@ -157,9 +157,38 @@ public final class DiodServer implements AutoCloseable {
         waitExit();
     }
 
-    /** Stops diod with SIGSTOP: connections stay open but nothing is answered. */
+    /**
+     * Stops diod with SIGSTOP and waits until every one of its threads is stopped: connections stay
+     * open but nothing is answered.
+     */
     public void suspend() throws IOException {
         signal("STOP");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!allThreadsStopped()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("diod " + process.pid() + " did not stop");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private boolean allThreadsStopped() throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String status;
+                try {
+                    status = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                // "pid (comm) S ...": the state follows the last ')'
+                char state = status.charAt(status.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Resumes a {@link #suspend()}ed diod with SIGCONT. */

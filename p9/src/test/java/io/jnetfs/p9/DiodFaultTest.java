@@ -1,0 +1,120 @@
+package io.jnetfs.p9;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnetfs.ffm.Errno;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.ConnectException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults of the real diod: killed mid-transfer, stopped (SIGSTOP), refusing; each test its own diod. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DiodFaultTest {
+    @BeforeAll
+    static void needDiod() {
+        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+    }
+
+    @Test
+    void diodKilledMidTransferFailsTheReadWithinTheTimeout(@TempDir Path dir) throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("big").toFile(), "rw")) {
+            f.setLength(4L << 30); // sparse: diod reads zeros quickly, longer than the test waits
+        }
+        Duration timeout = Duration.ofSeconds(5);
+        try (DiodServer d = DiodServer.start(dir);
+             P9Client c = P9Client.connect(d.options().timeout(timeout).window(16).build());
+             Fid f = c.open("big", P9Flags.P9_DOTL_RDONLY)) {
+            CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
+                try (var a = java.lang.foreign.Arena.ofShared()) {
+                    var buf = a.allocate(64L << 20, 4096);
+                    long total = 0;
+                    for (long off = 0; off < (4L << 30); off += buf.byteSize()) {
+                        total += c.read(f, off, buf);
+                    }
+                    return total;
+                } catch (IOException e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            Thread.sleep(300); // some hundreds of MiB in
+            assertTrue(!reader.isDone(), "still reading when diod is killed");
+            long killed = System.nanoTime();
+            d.kill();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> reader.get(20, TimeUnit.SECONDS));
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+            P9Exception p = assertInstanceOf(P9Exception.class, e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause(), String.valueOf(e.getCause()));
+            assertTrue(tookMs < timeout.toMillis(), "failed after " + tookMs + " ms");
+            assertEquals("ECONNRESET", p.errnoName(), p.getMessage());
+            assertTrue(p.getMessage().startsWith("Tread(fid=" + f.number() + ", offset="), p.getMessage());
+            assertTrue(p.getMessage().contains("failed: ECONNRESET (Connection reset by peer): 9P connection to 127.0.0.1:"
+                    + d.port() + " failed: "), p.getMessage());
+            assertNotNull(c.failure());
+            // everything after fails at once, with the same clear reason
+            long t0 = System.nanoTime();
+            P9Exception again = assertThrows(P9Exception.class, () -> c.getattr(f));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500));
+            assertEquals("ECONNRESET", again.errnoName());
+            assertEquals(0, c.tagsInUse());
+        }
+    }
+
+    @Test
+    void stoppedDiodTimesOutThenTheUnansweredTflushFailsTheConnection(@TempDir Path dir) throws Exception {
+        try (DiodServer d = DiodServer.start(dir);
+             P9Client c = P9Client.connect(d.options().timeout(Duration.ofMillis(400)).build())) {
+            d.suspend();
+            try {
+                long t0 = System.nanoTime();
+                P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                assertEquals(Errno.ETIMEDOUT, e.errno(), e.getMessage());
+                assertTrue(ms >= 400 && ms < 2000, "timed out after " + ms + " ms");
+                assertTrue(e.getMessage().contains("no reply within 400 ms from 127.0.0.1:" + d.port()
+                        + "; the request was flushed (Tflush)"), e.getMessage());
+                // the Tflush is not answered either: the connection fails
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (c.failure() == null && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertNotNull(c.failure());
+                assertTrue(c.failure().contains("Tflush(oldtag=") && c.failure().contains("not answered within 400 ms"),
+                        c.failure());
+                P9Exception after = assertThrows(P9Exception.class, () -> c.statfs(c.root()));
+                assertEquals(Errno.ETIMEDOUT, after.errno());
+                assertEquals(0, c.tagsInUse(), "the failure frees every tag");
+            } finally {
+                d.resume();
+            }
+        }
+    }
+
+    @Test
+    void refusedConnectionAndBadAnameAreClearErrors(@TempDir Path dir) throws Exception {
+        int port;
+        try (DiodServer d = DiodServer.start(dir)) {
+            port = d.port();
+            P9Exception e = assertThrows(P9Exception.class,
+                    () -> P9Client.connect(d.options().aname(dir.resolve("not-exported").toString()).build()));
+            assertTrue(e.getMessage().startsWith("Tattach(fid=0, uname=root, aname=" + dir.resolve("not-exported")),
+                    e.getMessage());
+        }
+        ConnectException ce = assertThrows(ConnectException.class,
+                () -> P9Client.connect(P9Options.builder(DiodServer.HOST, port).build()));
+        assertTrue(ce.getMessage().contains("ECONNREFUSED"), ce.getMessage());
+    }
+}
