@@ -71,7 +71,8 @@ final class P9Connection implements AutoCloseable {
 
     // ---- sending --------------------------------------------------------------------------------------
     private final ReentrantLock queueLock = new ReentrantLock();
-    private P9Request queueHead;
+    /** Written under queueLock; read without it only as a hint ({@link #flushBeforeBlocking()}). */
+    private volatile P9Request queueHead;
     private P9Request queueTail;
     private boolean sendClosed;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -84,6 +85,8 @@ final class P9Connection implements AutoCloseable {
     private final MsgBuffers recvBufs = new MsgBuffers();
     private final MemorySegment hdr;
     private final long hdrAddress;
+    /** DIRECT: bytes of the next reply's header already received with the previous body. */
+    private int hdrHave;
     private final MemorySegment discard;
     private final long discardAddress;
     private Thread receiver;
@@ -419,10 +422,19 @@ final class P9Connection implements AutoCloseable {
         } finally {
             queueLock.unlock();
         }
-        if (plugDepth.get()[0] == 0) {
+        // the receiving thread's requests (issued from callbacks) wait until it is about to block in
+        // recvmsg, so the requests of all the replies it took from one receive leave together
+        if (plugDepth.get()[0] == 0 && !isReceiverThread()) {
             flushSends();
         }
         return 0;
+    }
+
+    /** On the receiving thread, before a recvmsg that may block: send what its callbacks queued. */
+    private void flushBeforeBlocking() {
+        if (queueHead != null) {
+            flushSends();
+        }
     }
 
     /** Holds this thread's requests in the queue until {@link #unplug()}, so they leave together. */
@@ -770,11 +782,36 @@ final class P9Connection implements AutoCloseable {
      * @return 0, or {@code -errno} (the connection has then been failed)
      */
     private int recvAll(int n, long total, boolean atBoundary) {
+        return recvAll(n, total, atBoundary, false);
+    }
+
+    /**
+     * Receives exactly {@code total} bytes into the entries {@code [0, n)} of {@link #recvBufs}; with
+     * {@code ahead}, also up to the 7 header bytes of the next reply where they are already there.
+     *
+     * <pre>
+     *   ahead: iov = [ body ... (total) ][ hdr: next reply's header (7) ]   flags 0, not MSG_WAITALL:
+     *   each recvmsg takes what the socket holds; the loop stops when the body is complete, with
+     *   whatever part of the next header came along in {@link #hdrHave} -- never waiting for it
+     * </pre>
+     *
+     * When replies queue up back to back this makes one recvmsg per reply instead of two.
+     *
+     * @return 0, or {@code -errno} (the connection has then been failed)
+     */
+    private int recvAll(int n, long total, boolean atBoundary, boolean ahead) {
         MsgBuffers m = recvBufs;
-        long msg = m.prepare(n);
+        int entries = n;
+        int flags = MSG_WAITALL;
+        if (ahead && n < MsgBuffers.IOV_MAX) {
+            m.set(entries++, hdrAddress, HEADER_SIZE);
+            flags = 0;
+        }
+        long msg = m.prepare(entries);
         long done = 0;
         while (done < total) {
-            long r = transport.recvmsg(msg, MSG_WAITALL);
+            flushBeforeBlocking();
+            long r = transport.recvmsg(msg, flags);
             if (r > 0) {
                 done += r;
                 lastProgress = System.nanoTime();
@@ -809,6 +846,7 @@ final class P9Connection implements AutoCloseable {
             }
             return (int) r;
         }
+        hdrHave = (int) (done - total); // 0 without ahead: MSG_WAITALL never overshoots its entries
         return 0;
     }
 
@@ -863,10 +901,13 @@ final class P9Connection implements AutoCloseable {
 
     private void directLoop() {
         while (failErrno == 0) {
-            recvBufs.set(0, hdrAddress, HEADER_SIZE);
-            if (recvAll(1, HEADER_SIZE, true) < 0) {
-                return;
+            if (hdrHave < HEADER_SIZE) {
+                recvBufs.set(0, hdrAddress + hdrHave, HEADER_SIZE - hdrHave);
+                if (recvAll(1, HEADER_SIZE - hdrHave, hdrHave == 0) < 0) {
+                    return;
+                }
             }
+            hdrHave = 0;
             long size = Integer.toUnsignedLong(P9Codec.u32(hdr, 0));
             int type = P9Codec.u8(hdr, 4);
             int tag = P9Codec.u16(hdr, 5);
@@ -896,7 +937,7 @@ final class P9Connection implements AutoCloseable {
                     return;
                 }
                 recvBufs.set(0, r.rc.address(), body);
-                if (body > 0 && recvAll(1, body, false) < 0) {
+                if (body > 0 && recvAll(1, body, false, true) < 0) {
                     return;
                 }
                 if (!finishReply(r, live, type, body)) {
@@ -929,11 +970,11 @@ final class P9Connection implements AutoCloseable {
         m.set(0, r.rc.address(), 4);
         if (!live) {
             m.set(1, discardAddress, count);
-            return recvAll(count > 0 ? 2 : 1, 4 + count, false) >= 0;
+            return recvAll(count > 0 ? 2 : 1, 4 + count, false, true) >= 0;
         }
         if (r.dataKind == P9Request.DATA_DIRENTS) {
             m.set(1, r.direntDest.address(), count);
-            return recvAll(count > 0 ? 2 : 1, 4 + count, false) >= 0;
+            return recvAll(count > 0 ? 2 : 1, 4 + count, false, true) >= 0;
         }
         BvecqIter it = r.data;
         long left = count;
@@ -945,7 +986,7 @@ final class P9Connection implements AutoCloseable {
                 e += it.gather(m.iov, e, MsgBuffers.IOV_MAX - e, left);
                 bytes = it.iovBytes();
             }
-            if (recvAll(e, first + bytes, false) < 0) {
+            if (recvAll(e, first + bytes, false, left == bytes) < 0) {
                 return false;
             }
             if (bytes > 0) {
@@ -1164,6 +1205,7 @@ final class P9Connection implements AutoCloseable {
     private long recvSome(boolean atBoundary) {
         long msg = recvBufs.prepare(1);
         while (true) {
+            flushBeforeBlocking();
             long r = transport.recvmsg(msg, 0);
             if (r > 0) {
                 lastProgress = System.nanoTime();

@@ -1,0 +1,10 @@
+/**
+ * p9 benchmarks: {@link io.jnetfs.benchmarks.p9.P9ReadBenchmark} (JMH: a 1 GiB file read from a real
+ * diod with 1, 4 and 16 Treads in flight) against {@code diodcat} ({@link io.jnetfs.benchmarks.p9.DiodcatPeer},
+ * the rows in {@link io.jnetfs.benchmarks.p9.BenchmarkRows}), and
+ * {@link io.jnetfs.benchmarks.p9.P9VsDiodcat}, a standalone run that interleaves diodcat and every client
+ * variant round by round and also counts {@code sendmsg} calls per Twrite (the p9 section of
+ * BENCHMARKS.md). {@link io.jnetfs.benchmarks.p9.Diod} starts diod on loopback and keeps the
+ * page-cached benchmark file.
+ */
+package io.jnetfs.benchmarks.p9;
