@@ -122,18 +122,10 @@ public final class Fiemap implements AutoCloseable {
         long pos = start;
         int total = 0;
         while (true) {
-            buf.set(ValueLayout.JAVA_LONG, FiemapDescriptor.FM_START, pos);
-            buf.set(ValueLayout.JAVA_LONG, FiemapDescriptor.FM_LENGTH, end - pos);
-            buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_FLAGS, requestFlags);
-            buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_MAPPED_EXTENTS, 0);
-            buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_EXTENT_COUNT, slots);
-            buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_RESERVED, 0);
-            int r = Native.ioctl(fd, FS_IOC_FIEMAP, buf);
-            if (r < 0) {
-                return r;
+            final int mapped = call(fd, pos, end - pos, requestFlags);
+            if (mapped < 0) {
+                return mapped;
             }
-            // the kernel never reports more than fm_extent_count; clamp anyway so a bad answer cannot index past the buffer
-            final int mapped = Math.min(buf.get(ValueLayout.JAVA_INT, FiemapDescriptor.FM_MAPPED_EXTENTS), slots);
             long next = pos;
             boolean last = false;
             for (int i = 0; i < mapped; i++) {
@@ -155,6 +147,23 @@ public final class Fiemap implements AutoCloseable {
             // the first call already wrote back the whole file
             requestFlags &= ~FIEMAP_FLAG_SYNC;
         }
+    }
+
+    /** One ioctl call: fills the header, calls, and returns {@code fm_mapped_extents} or {@code -errno}. */
+    private int call(int fd, long start, long length, int flags) {
+        final MemorySegment buf = buffer;
+        buf.set(ValueLayout.JAVA_LONG, FiemapDescriptor.FM_START, start);
+        buf.set(ValueLayout.JAVA_LONG, FiemapDescriptor.FM_LENGTH, length);
+        buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_FLAGS, flags);
+        buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_MAPPED_EXTENTS, 0);
+        buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_EXTENT_COUNT, nrSlots);
+        buf.set(ValueLayout.JAVA_INT, FiemapDescriptor.FM_RESERVED, 0);
+        int r = Native.ioctl(fd, FS_IOC_FIEMAP, buf);
+        if (r < 0) {
+            return r;
+        }
+        // the kernel never reports more than fm_extent_count; clamp anyway so a bad answer cannot index past the buffer
+        return Math.min(buf.get(ValueLayout.JAVA_INT, FiemapDescriptor.FM_MAPPED_EXTENTS), nrSlots);
     }
 
     /**
