@@ -23,7 +23,7 @@ final class MsgBuffers implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     final MemorySegment iov = arena.allocate(IOV_MAX * IOV_SIZE, 64);
     private final long iovAddress = iov.address();
-    private final MemorySegment msg = arena.allocate(msghdr.layout());
+    final MemorySegment msg = arena.allocate(msghdr.layout());
     final long msgAddress = msg.address();
     private int first;
     private int count;

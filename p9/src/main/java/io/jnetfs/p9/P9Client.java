@@ -87,7 +87,7 @@ public final class P9Client implements AutoCloseable {
         }
         Transport t;
         if (o.transport() == TransportKind.IO_URING) {
-            UringTransport.Result u = UringTransport.open(fd, tick);
+            UringTransport.Result u = UringTransport.open(fd, tick, timeout);
             if (u.transport() == null) {
                 io.jnetfs.ffm.Native.close(fd);
                 throw new P9Exception("io_uring transport(" + where + ")", u.errno(), u.why());
@@ -215,6 +215,11 @@ public final class P9Client implements AutoCloseable {
     /** @return why the connection failed, or {@code null} while it works */
     public String failure() {
         return conn.failReason();
+    }
+
+    /** @return the connection, for tests in this package */
+    P9Connection connection() {
+        return conn;
     }
 
     // ---- errors ---------------------------------------------------------------------------------------

@@ -158,15 +158,15 @@ final class P9Connection implements AutoCloseable {
             MemorySegment b = a.allocate(64, 8);
             int len = P9Codec.tversion(b, wantMsize, P9Codec.utf8(P9Descriptor.VERSION_9P2000_L));
             m.set(0, b.address(), len);
-            long msg = m.prepare(1);
+            m.prepare(1);
             long done = 0;
             while (done < len) {
-                long r = t.sendmsg(msg);
+                long r = t.sendmsg(m);
                 if (r < 0) {
                     return (int) (r == -Errno.EAGAIN ? -Errno.ETIMEDOUT : r);
                 }
                 done += r;
-                msg = m.consume(r);
+                m.consume(r);
             }
             MemorySegment rb = a.allocate(P9Request.FCALL_CAPACITY, 8);
             long deadline = System.nanoTime() + timeoutNanos;
@@ -215,10 +215,10 @@ final class P9Connection implements AutoCloseable {
             return 0;
         }
         m.set(0, address, len);
-        long msg = m.prepare(1);
+        m.prepare(1);
         long done = 0;
         while (done < len) {
-            long r = t.recvmsg(msg, MSG_WAITALL);
+            long r = t.recvmsg(m, MSG_WAITALL);
             if (r == -Errno.EAGAIN) {
                 if (System.nanoTime() - deadline > 0) {
                     return -Errno.ETIMEDOUT;
@@ -232,7 +232,7 @@ final class P9Connection implements AutoCloseable {
                 return -Errno.ECONNRESET;
             }
             done += r;
-            msg = m.consume(r);
+            m.consume(r);
         }
         return 0;
     }
@@ -530,8 +530,8 @@ final class P9Connection implements AutoCloseable {
                     }
                 }
             }
-            long msg = m.prepare(e);
-            long sent = transport.sendmsg(msg);
+            m.prepare(e);
+            long sent = transport.sendmsg(m);
             if (sent < 0) {
                 return (int) (sent == -Errno.EAGAIN ? -Errno.ETIMEDOUT : sent);
             }
@@ -807,16 +807,16 @@ final class P9Connection implements AutoCloseable {
             m.set(entries++, hdrAddress, HEADER_SIZE);
             flags = 0;
         }
-        long msg = m.prepare(entries);
+        m.prepare(entries);
         long done = 0;
         while (done < total) {
             flushBeforeBlocking();
-            long r = transport.recvmsg(msg, flags);
+            long r = transport.recvmsg(m, flags);
             if (r > 0) {
                 done += r;
                 lastProgress = System.nanoTime();
                 if (done < total) {
-                    msg = m.consume(r);
+                    m.consume(r);
                 }
                 continue;
             }
@@ -1203,10 +1203,10 @@ final class P9Connection implements AutoCloseable {
 
     /** One recvmsg (no MSG_WAITALL) into entry 0, handling ticks like {@link #recvAll}. */
     private long recvSome(boolean atBoundary) {
-        long msg = recvBufs.prepare(1);
+        recvBufs.prepare(1);
         while (true) {
             flushBeforeBlocking();
-            long r = transport.recvmsg(msg, 0);
+            long r = transport.recvmsg(recvBufs, 0);
             if (r > 0) {
                 lastProgress = System.nanoTime();
                 return r;

@@ -31,26 +31,26 @@ final class SocketTransport implements Transport {
         this.fd = fd;
     }
 
-    /** @return the socket descriptor */
-    int fd() {
+    @Override
+    public int fd() {
         return fd;
     }
 
     @Override
-    public long sendmsg(long msghdr) {
+    public long sendmsg(MsgBuffers m) {
         long r;
         do {
-            r = Native.sendmsgAddress(fd, msghdr, MSG_NOSIGNAL);
+            r = Native.sendmsgAddress(fd, m.msgAddress, MSG_NOSIGNAL);
             sendmsgCalls++; // one sender at a time (the connection's send lock)
         } while (r == -Errno.EINTR);
         return r;
     }
 
     @Override
-    public long recvmsg(long msghdr, int flags) {
+    public long recvmsg(MsgBuffers m, int flags) {
         long r;
         do {
-            r = Native.recvmsgAddress(fd, msghdr, flags);
+            r = Native.recvmsgAddress(fd, m.msgAddress, flags);
             recvmsgCalls++; // the receiving thread only
         } while (r == -Errno.EINTR);
         return r;

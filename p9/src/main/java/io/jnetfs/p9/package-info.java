@@ -10,8 +10,9 @@
  *   <li>{@code P9Connection}: tags, the send queue (requests queued together leave in one
  *       {@code sendmsg}), the receiving thread (DIRECT or BULK, see {@link io.jnetfs.p9.ReceiveMode}),
  *       timeouts, Tflush, strict reply checking and failure of everything in flight;</li>
- *   <li>{@link io.jnetfs.p9.Transport}: {@code sendmsg}/{@code recvmsg} on a socket, or as io_uring
- *       submissions ({@link io.jnetfs.p9.TransportKind});</li>
+ *   <li>{@code Transport}: {@code sendmsg}/{@code recvmsg} on a socket ({@code SocketTransport}), or as
+ *       io_uring SENDMSG/RECVMSG submissions ({@code UringTransport}); chosen by
+ *       {@link io.jnetfs.p9.TransportKind};</li>
  *   <li>{@link io.jnetfs.p9.P9Codec}, {@link io.jnetfs.p9.P9Descriptor}, {@link io.jnetfs.p9.P9Type},
  *       {@link io.jnetfs.p9.P9Flags}: the wire format, by the spec's and the kernel's names.</li>
  * </ul>

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.ffm.Errno;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.ConnectException;
@@ -16,10 +17,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Faults of the real diod: killed mid-transfer, stopped (SIGSTOP), refusing; each test its own diod. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -29,14 +33,19 @@ class DiodFaultTest {
         assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
     }
 
-    @Test
-    void diodKilledMidTransferFailsTheReadWithinTheTimeout(@TempDir Path dir) throws Exception {
+    static Stream<TransportKind> transports() {
+        return Stream.of(TransportKind.values()).filter(t -> t != TransportKind.IO_URING || IoUring.isAvailable());
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void diodKilledMidTransferFailsTheReadWithinTheTimeout(TransportKind transport, @TempDir Path dir) throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("big").toFile(), "rw")) {
             f.setLength(4L << 30); // sparse: diod reads zeros quickly, longer than the test waits
         }
         Duration timeout = Duration.ofSeconds(5);
         try (DiodServer d = DiodServer.start(dir);
-             P9Client c = P9Client.connect(d.options().timeout(timeout).window(16).build());
+             P9Client c = P9Client.connect(d.options().transport(transport).timeout(timeout).window(16).build());
              Fid f = c.open("big", P9Flags.P9_DOTL_RDONLY)) {
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
                 try (var a = java.lang.foreign.Arena.ofShared()) {
@@ -73,10 +82,12 @@ class DiodFaultTest {
         }
     }
 
-    @Test
-    void stoppedDiodTimesOutThenTheUnansweredTflushFailsTheConnection(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @MethodSource("transports")
+    void stoppedDiodTimesOutThenTheUnansweredTflushFailsTheConnection(TransportKind transport, @TempDir Path dir)
+            throws Exception {
         try (DiodServer d = DiodServer.start(dir);
-             P9Client c = P9Client.connect(d.options().timeout(Duration.ofMillis(400)).build())) {
+             P9Client c = P9Client.connect(d.options().transport(transport).timeout(Duration.ofMillis(400)).build())) {
             d.suspend();
             try {
                 long t0 = System.nanoTime();

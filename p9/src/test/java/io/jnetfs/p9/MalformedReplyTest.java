@@ -14,6 +14,7 @@ import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -21,11 +22,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Strict decoding: hand-made malformed replies from a fake server on a real loopback socket. Each is a
@@ -48,10 +51,24 @@ class MalformedReplyTest {
         pool.close();
     }
 
+    /** Both transports (io_uring where this kernel allows it) times both receive modes. */
+    static Stream<Arguments> configs() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (TransportKind t : TransportKind.values()) {
+            if (t == TransportKind.IO_URING && !IoUring.isAvailable()) {
+                continue; // reported by UringDiodTest's assumption
+            }
+            for (ReceiveMode m : ReceiveMode.values()) {
+                b.add(Arguments.of(t, m));
+            }
+        }
+        return b.build();
+    }
+
     /** Connects to a fake server whose replies to anything after attach come from {@code h}. */
-    private static P9Exception failingCall(ReceiveMode mode, FakeServer.Handler h, String expected) throws IOException {
+    private static P9Exception failingCall(TransportKind transport, ReceiveMode mode, FakeServer.Handler h, String expected) throws IOException {
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
             assertEquals("EPROTO", e.errnoName(), e.getMessage());
             assertTrue(e.getMessage().contains(expected), e.getMessage());
@@ -83,65 +100,65 @@ class MalformedReplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void sizeAboveMsize(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> rawMsg(MSIZE + 1, P9Type.Rgetattr, tag, new byte[0])),
+    @MethodSource("configs")
+    void sizeAboveMsize(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> rawMsg(MSIZE + 1, P9Type.Rgetattr, tag, new byte[0])),
                 "reply size=8193 outside 7 .. msize=8192");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void sizeOfFourGigabytesAllocatesNothing(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> rawMsg(0xFFFF_FFFFL, P9Type.Rread, tag, new byte[0])),
+    @MethodSource("configs")
+    void sizeOfFourGigabytesAllocatesNothing(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> rawMsg(0xFFFF_FFFFL, P9Type.Rread, tag, new byte[0])),
                 "reply size=4294967295 outside 7 .. msize=8192");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void sizeBelowTheHeader(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> rawMsg(3, P9Type.Rgetattr, tag, new byte[0])), "reply size=3 outside");
+    @MethodSource("configs")
+    void sizeBelowTheHeader(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> rawMsg(3, P9Type.Rgetattr, tag, new byte[0])), "reply size=3 outside");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void unknownType(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> msg(200, tag, new byte[4])), "unknown reply type=200");
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rerror, tag, str("9P2000 error"))), "unknown reply Rerror");
+    @MethodSource("configs")
+    void unknownType(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> msg(200, tag, new byte[4])), "unknown reply type=200");
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rerror, tag, str("9P2000 error"))), "unknown reply Rerror");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void replyToATagNotInFlight(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag + 7, new byte[P9Descriptor.RGETATTR_BODY])),
+    @MethodSource("configs")
+    void replyToATagNotInFlight(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag + 7, new byte[P9Descriptor.RGETATTR_BODY])),
                 "Rgetattr for tag=");
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rclunk, 0xFFFF, new byte[0])), "Rclunk for tag=65535, which is not in flight");
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rclunk, 0xFFFF, new byte[0])), "Rclunk for tag=65535, which is not in flight");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void replyOfAnotherType(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rclunk, tag, new byte[0])), "Rclunk in reply to Tgetattr");
+    @MethodSource("configs")
+    void replyOfAnotherType(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rclunk, tag, new byte[0])), "Rclunk in reply to Tgetattr");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void truncatedGetattr(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag, new byte[100])),
+    @MethodSource("configs")
+    void truncatedGetattr(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag, new byte[100])),
                 "truncated Rgetattr: body of 100 bytes, at least 153 needed");
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag, new byte[154])),
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag, new byte[154])),
                 "Rgetattr body of 154 bytes, expected 153");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void rlerrorWithoutAnErrno(ReceiveMode mode) throws IOException {
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rlerror, tag, new byte[4])), "Rlerror ecode=0 is no errno");
-        failingCall(mode, replyTagged(tag -> msg(P9Type.Rlerror, tag, new byte[2])), "truncated Rlerror");
+    @MethodSource("configs")
+    void rlerrorWithoutAnErrno(TransportKind transport, ReceiveMode mode) throws IOException {
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rlerror, tag, new byte[4])), "Rlerror ecode=0 is no errno");
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rlerror, tag, new byte[2])), "truncated Rlerror");
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void truncatedString(ReceiveMode mode) throws IOException {
+    @MethodSource("configs")
+    void truncatedString(TransportKind transport, ReceiveMode mode) throws IOException {
         FakeServer.Handler h = (type, tag, body, out) -> {
             if (type == P9Type.Twalk) {
                 out.write(msg(P9Type.Rwalk, tag, le(2 + 13).putShort((short) 1).put(qid(P9Flags.P9_QTSYMLINK, 9))));
@@ -154,7 +171,7 @@ class MalformedReplyTest {
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             Fid l = c.walk(c.root(), "link");
             P9Exception e = assertThrows(P9Exception.class, () -> c.readlink(l));
             assertEquals(Errno.EPROTO, e.errno());
@@ -166,15 +183,15 @@ class MalformedReplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void walkWithMoreQidsThanNames(ReceiveMode mode) throws IOException {
+    @MethodSource("configs")
+    void walkWithMoreQidsThanNames(TransportKind transport, ReceiveMode mode) throws IOException {
         FakeServer.Handler h = (type, tag, body, out) -> {
             ByteBuffer b = le(2 + 2 * 13).putShort((short) 2).put(qid(0x80, 1)).put(qid(0x80, 2));
             out.write(msg(P9Type.Rwalk, tag, b));
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.walk(c.root(), "one"));
             assertTrue(e.getMessage().contains("Rwalk nwqid=2 larger than requested nwname=1"), e.getMessage());
             assertEquals(1, c.liveFids(), "the failed walk's fid is given back");
@@ -183,8 +200,8 @@ class MalformedReplyTest {
 
     /** Three reads in flight; the server answers the first, then garbage: the other two fail with EPROTO. */
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void aBadReadCountFailsEverythingInFlight(ReceiveMode mode) throws Exception {
+    @MethodSource("configs")
+    void aBadReadCountFailsEverythingInFlight(TransportKind transport, ReceiveMode mode) throws Exception {
         List<Integer> tags = new ArrayList<>();
         FakeServer.Handler h = (type, tag, body, out) -> {
             if (type == P9Type.Twalk) {
@@ -215,7 +232,7 @@ class MalformedReplyTest {
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build());
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build());
              BvecqBuffer dest = BvecqBuffer.allocate(pool, 3 * 4096, 4096)) {
             Fid f = c.open("file", P9Flags.P9_DOTL_RDONLY);
             AtomicLongArray res = new AtomicLongArray(3);
@@ -244,8 +261,8 @@ class MalformedReplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void rreadCountFieldDisagreeingWithItsSize(ReceiveMode mode) throws Exception {
+    @MethodSource("configs")
+    void rreadCountFieldDisagreeingWithItsSize(TransportKind transport, ReceiveMode mode) throws Exception {
         FakeServer.Handler h = (type, tag, body, out) -> {
             if (type == P9Type.Tread) {
                 out.write(msg(P9Type.Rread, tag, le(4 + 10).putInt(3).put(new byte[10])));
@@ -253,15 +270,15 @@ class MalformedReplyTest {
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.read(c.root(), 0, 100));
             assertTrue(e.getMessage().contains("Rread count field=3 disagrees with its size (count 10)"), e.getMessage());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void truncatedDirent(ReceiveMode mode) throws Exception {
+    @MethodSource("configs")
+    void truncatedDirent(TransportKind transport, ReceiveMode mode) throws Exception {
         FakeServer.Handler h = (type, tag, body, out) -> {
             switch (type) {
                 case P9Type.Twalk -> out.write(msg(P9Type.Rwalk, tag, le(2).putShort((short) 0)));
@@ -278,7 +295,7 @@ class MalformedReplyTest {
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.readdir(c.root()));
             assertTrue(e.getMessage().contains("truncated dirent name: len=50 at offset 25 runs past Rreaddir data of 51 bytes"),
                     e.getMessage());
@@ -287,8 +304,8 @@ class MalformedReplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void endOfStreamInTheMiddleOfAReply(ReceiveMode mode) throws IOException {
+    @MethodSource("configs")
+    void endOfStreamInTheMiddleOfAReply(TransportKind transport, ReceiveMode mode) throws IOException {
         FakeServer.Handler h = (type, tag, body, out) -> {
             byte[] whole = msg(P9Type.Rgetattr, tag, new byte[P9Descriptor.RGETATTR_BODY]);
             out.write(whole, 0, 50);
@@ -296,28 +313,28 @@ class MalformedReplyTest {
             return false; // closes the connection
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
             assertEquals("ECONNRESET", e.errnoName());
             assertTrue(e.getMessage().endsWith("failed: end of stream in the middle of a reply"), e.getMessage());
         }
         FakeServer.Handler gone = (type, tag, body, out) -> false;
         try (FakeServer s = new FakeServer(MSIZE, gone);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
             assertTrue(e.getMessage().endsWith("failed: server closed the connection (end of stream)"), e.getMessage());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void rlerrorIsAnErrnoNotAFailure(ReceiveMode mode) throws IOException {
+    @MethodSource("configs")
+    void rlerrorIsAnErrnoNotAFailure(TransportKind transport, ReceiveMode mode) throws IOException {
         FakeServer.Handler h = (type, tag, body, out) -> {
             out.write(msg(P9Type.Rlerror, tag, le(4).putInt(Errno.ENOENT)));
             return true;
         };
         try (FakeServer s = new FakeServer(MSIZE, h);
-             P9Client c = P9Client.connect(s.options().receiveMode(mode).pool(pool).build())) {
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
             P9Exception e = assertThrows(P9Exception.class, () -> c.walk(c.root(), "x"));
             assertEquals("Twalk(fid=0, newfid=1, names=[x]) failed: ENOENT (No such file or directory)", e.getMessage());
             assertNull(c.failure());
@@ -326,27 +343,27 @@ class MalformedReplyTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReceiveMode.class)
-    void badVersionReplies(ReceiveMode mode) throws IOException {
+    @MethodSource("configs")
+    void badVersionReplies(TransportKind transport, ReceiveMode mode) throws IOException {
         FakeServer.Handler none = (type, tag, body, out) -> true;
         try (FakeServer s = new FakeServer(MSIZE, none)) {
             s.versionReply = msg(P9Type.Rversion, P9Descriptor.NOTAG, le(20).putInt(MSIZE).put(str("9P2000")));
             P9Exception e = assertThrows(P9Exception.class,
-                    () -> P9Client.connect(s.options().receiveMode(mode).build()));
+                    () -> P9Client.connect(s.options().transport(transport).receiveMode(mode).build()));
             assertTrue(e.getMessage().contains("EPROTONOSUPPORT") && e.getMessage().endsWith("server speaks 9P2000, not 9P2000.L"),
                     e.getMessage());
         }
         try (FakeServer s = new FakeServer(MSIZE, none)) {
             s.versionReply = msg(P9Type.Rversion, P9Descriptor.NOTAG, le(20).putInt(P9Options.DEFAULT_MSIZE + 1).put(str("9P2000.L")));
             P9Exception e = assertThrows(P9Exception.class,
-                    () -> P9Client.connect(s.options().receiveMode(mode).build()));
+                    () -> P9Client.connect(s.options().transport(transport).receiveMode(mode).build()));
             assertTrue(e.getMessage().contains("EPROTO") && e.getMessage().contains("Rversion msize=1048577 outside 4096 .. 1048576"),
                     e.getMessage());
         }
         try (FakeServer s = new FakeServer(MSIZE, none)) {
             s.versionReply = rawMsg(0x7FFF_FFFF, P9Type.Rversion, P9Descriptor.NOTAG, new byte[0]);
             P9Exception e = assertThrows(P9Exception.class,
-                    () -> P9Client.connect(s.options().receiveMode(mode).build()));
+                    () -> P9Client.connect(s.options().transport(transport).receiveMode(mode).build()));
             assertTrue(e.getMessage().contains("Rversion size=2147483647 outside 7 .. 8192"), e.getMessage());
         }
     }

@@ -79,6 +79,10 @@ abstract class P9DiodTestBase {
         client = P9Client.connect(configure(diod.options().pool(pool)).build());
         dir = client.walk(name);
         assertEquals(2, client.liveFids());
+        P9Options o = configure(diod.options()).build();
+        assertEquals(o.transport() == TransportKind.IO_URING ? "io_uring fd=" : "socket fd=",
+                client.connection().transport().describe().replaceAll("[0-9]+$", ""));
+        assertEquals(o.receiveMode(), client.receiveMode());
     }
 
     @AfterEach

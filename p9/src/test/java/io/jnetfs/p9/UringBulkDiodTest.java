@@ -1,0 +1,19 @@
+package io.jnetfs.p9;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnetfs.uring.IoUring;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The io_uring transport (SENDMSG/RECVMSG SQEs), replies received in bulk. */
+class UringBulkDiodTest extends P9DiodTestBase {
+    @BeforeAll
+    static void needUring() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailableReason());
+    }
+
+    @Override
+    P9Options.Builder configure(P9Options.Builder b) {
+        return b.transport(TransportKind.IO_URING).receiveMode(ReceiveMode.BULK);
+    }
+}
