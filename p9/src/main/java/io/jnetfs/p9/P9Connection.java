@@ -77,7 +77,7 @@ final class P9Connection implements AutoCloseable {
     private boolean sendClosed;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final MsgBuffers sendBufs = new MsgBuffers();
-    private final ThreadLocal<int[]> plugDepth = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadLocal<Plug> plugs = ThreadLocal.withInitial(Plug::new);
     private volatile long messagesSent;
     private volatile long twritesSent;
 
@@ -405,6 +405,7 @@ final class P9Connection implements AutoCloseable {
         r.deadline = System.nanoTime() + timeoutNanos;
         r.sentBytes = 0;
         r.nextQueued = null;
+        Plug plug = plugs.get();
         queueLock.lock();
         try {
             if (sendClosed) {
@@ -413,18 +414,22 @@ final class P9Connection implements AutoCloseable {
             r.addHold(P9Request.HOLD_WIRE);
             // release: the receiving thread reads the request's fields after seeing INFLIGHT
             r.stateRelease(P9Request.INFLIGHT);
-            if (queueTail == null) {
-                queueHead = r;
+            if (plug.depth > 0) {
+                plug.append(r); // this thread's own list: nobody sends it before unplug()
             } else {
-                queueTail.nextQueued = r;
+                if (queueTail == null) {
+                    queueHead = r;
+                } else {
+                    queueTail.nextQueued = r;
+                }
+                queueTail = r;
             }
-            queueTail = r;
         } finally {
             queueLock.unlock();
         }
         // the receiving thread's requests (issued from callbacks) wait until it is about to block in
         // recvmsg, so the requests of all the replies it took from one receive leave together
-        if (plugDepth.get()[0] == 0 && !isReceiverThread()) {
+        if (plug.depth == 0 && !isReceiverThread()) {
             flushSends();
         }
         return 0;
@@ -437,20 +442,59 @@ final class P9Connection implements AutoCloseable {
         }
     }
 
-    /** Holds this thread's requests in the queue until {@link #unplug()}, so they leave together. */
+    /** A thread's plug: the requests it issued since {@link #plug()}, in order. */
+    private static final class Plug {
+        int depth;
+        P9Request head;
+        P9Request tail;
+
+        void append(P9Request r) {
+            if (tail == null) {
+                head = r;
+            } else {
+                tail.nextQueued = r;
+            }
+            tail = r;
+        }
+    }
+
+    /** Holds this thread's requests until {@link #unplug()}, so they leave together. */
     void plug() {
-        plugDepth.get()[0]++;
+        plugs.get().depth++;
     }
 
     /** Ends a {@link #plug()}; the outermost sends what is queued, glued into as few sendmsg as fit. */
     void unplug() {
-        int[] d = plugDepth.get();
-        if (d[0] <= 0) {
+        Plug plug = plugs.get();
+        if (plug.depth <= 0) {
             throw new IllegalStateException("unplug without plug");
         }
-        if (--d[0] == 0) {
-            flushSends();
+        if (--plug.depth > 0) {
+            return;
         }
+        P9Request h = plug.head;
+        P9Request t = plug.tail;
+        plug.head = null;
+        plug.tail = null;
+        if (h == null) {
+            return;
+        }
+        queueLock.lock();
+        try {
+            // after a failure the requests were completed by the receiving thread (and may have been
+            // reused since): drop the list without looking at it
+            if (!sendClosed) {
+                if (queueTail == null) {
+                    queueHead = h;
+                } else {
+                    queueTail.nextQueued = h;
+                }
+                queueTail = t;
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        flushSends();
     }
 
     private P9Request takeQueue() {
