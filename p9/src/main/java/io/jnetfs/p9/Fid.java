@@ -26,32 +26,32 @@ public final class Fid implements AutoCloseable {
         this.qid = qid;
     }
 
-    /** @return the fid number on the wire */
+    /** {@return the fid number on the wire} */
     public int number() {
         return number;
     }
 
-    /** @return the qid of the file, as of the walk, open or create that made it; may be {@code null} after a 0-name walk */
+    /** {@return the qid of the file, as of the walk, open or create that made it; may be {@code null} after a 0-name walk} */
     public Qid qid() {
         return qid;
     }
 
-    /** @return the iounit the server gave when the fid was opened (0: no limit beyond msize) */
+    /** {@return the iounit the server gave when the fid was opened (0: no limit beyond msize)} */
     public int iounit() {
         return iounit;
     }
 
-    /** @return whether the fid has been opened (Tlopen or Tlcreate) */
+    /** {@return whether the fid has been opened (Tlopen or Tlcreate)} */
     public boolean isOpen() {
         return open;
     }
 
-    /** @return whether the fid has been closed (clunked or removed) */
+    /** {@return whether the fid has been closed (clunked or removed)} */
     public boolean isClosed() {
         return closed.get();
     }
 
-    /** @return the client this fid belongs to */
+    /** {@return the client this fid belongs to} */
     public P9Client client() {
         return client;
     }
@@ -64,7 +64,7 @@ public final class Fid implements AutoCloseable {
         this.open = true;
     }
 
-    /** @return the number, checking the fid is still live */
+    /** {@return the number, checking the fid is still live} */
     int live() {
         if (closed.get()) {
             throw new IllegalStateException("fid " + number + " used after close");
@@ -72,7 +72,7 @@ public final class Fid implements AutoCloseable {
         return number;
     }
 
-    /** @return true for the one caller that closes the fid */
+    /** {@return true for the one caller that closes the fid} */
     boolean markClosed() {
         return closed.compareAndSet(false, true);
     }

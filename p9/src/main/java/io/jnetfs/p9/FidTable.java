@@ -11,7 +11,7 @@ final class FidTable {
     private final BitSet used = new BitSet();
     private int live;
 
-    /** @return a free fid number, or {@code -EMFILE} if 2^31 are in use */
+    /** {@return a free fid number, or {@code -EMFILE} if 2^31 are in use} */
     synchronized int allocate() {
         int f = used.nextClearBit(0);
         if (f < 0 || f == Integer.MAX_VALUE) {
@@ -35,7 +35,7 @@ final class FidTable {
         live--;
     }
 
-    /** @return how many numbers are taken */
+    /** {@return how many numbers are taken} */
     synchronized int live() {
         return live;
     }

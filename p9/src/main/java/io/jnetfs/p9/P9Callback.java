@@ -10,6 +10,8 @@ package io.jnetfs.p9;
 @FunctionalInterface
 public interface P9Callback {
     /**
+     * The request completed.
+     *
      * @param cookie the value given when the request was issued
      * @param result bytes transferred (a read's count, 0 at end of file), or {@code -errno}: the
      *     server's Rlerror, {@code -ETIMEDOUT} or {@code -ECANCELED} for a flushed request,

@@ -73,6 +73,7 @@ public final class P9Client implements AutoCloseable {
     /**
      * Connects: TCP (with {@code TCP_NODELAY}), Tversion (msize negotiation, "9P2000.L"), Tattach.
      *
+     * @param o the options
      * @return a connected client, which the caller closes
      * @throws IOException if the server cannot be reached ({@link java.net.ConnectException}), or
      *     refuses the version or the attach ({@link P9Exception})
@@ -132,22 +133,22 @@ public final class P9Client implements AutoCloseable {
 
     // ---- accessors ------------------------------------------------------------------------------------
 
-    /** @return the fid of the attached root; owned by the client, closed with it */
+    /** {@return the fid of the attached root; owned by the client, closed with it} */
     public Fid root() {
         return root;
     }
 
-    /** @return the options the client was made with */
+    /** {@return the options the client was made with} */
     public P9Options options() {
         return options;
     }
 
-    /** @return the msize the server granted */
+    /** {@return the msize the server granted} */
     public int msize() {
         return conn.msize();
     }
 
-    /** @return {@code msize - P9_IOHDRSZ}: the most data one Tread/Twrite carries */
+    /** {@return {@code msize - P9_IOHDRSZ}: the most data one Tread/Twrite carries} */
     public int maxIoSize() {
         return session.maxData();
     }
@@ -155,6 +156,7 @@ public final class P9Client implements AutoCloseable {
     /**
      * The data size of one Tread/Twrite on a fid: {@code min(msize - 24, iounit if nonzero)}.
      *
+     * @param fid a fid of this client
      * @return bytes
      */
     public int ioSize(Fid fid) {
@@ -162,62 +164,62 @@ public final class P9Client implements AutoCloseable {
         return iounit > 0 ? Math.min(session.maxData(), iounit) : session.maxData();
     }
 
-    /** @return the number of live fids, the root included */
+    /** {@return the number of live fids, the root included} */
     public int liveFids() {
         return session.liveFids();
     }
 
-    /** @return the receive mode in use */
+    /** {@return the receive mode in use} */
     public ReceiveMode receiveMode() {
         return conn.mode();
     }
 
-    /** @return the transport in use */
+    /** {@return the transport in use} */
     public TransportKind transportKind() {
         return transportKind;
     }
 
-    /** @return {@code sendmsg} calls made (system calls or SENDMSG SQEs) */
+    /** {@return {@code sendmsg} calls made (system calls or SENDMSG SQEs)} */
     public long sendmsgCalls() {
         return conn.transport().sendmsgCalls();
     }
 
-    /** @return {@code recvmsg} calls made */
+    /** {@return {@code recvmsg} calls made} */
     public long recvmsgCalls() {
         return conn.transport().recvmsgCalls();
     }
 
-    /** @return T-messages wholly sent */
+    /** {@return T-messages wholly sent} */
     public long messagesSent() {
         return conn.messagesSent();
     }
 
-    /** @return Twrites wholly sent */
+    /** {@return Twrites wholly sent} */
     public long twritesSent() {
         return conn.twritesSent();
     }
 
-    /** @return R-messages received */
+    /** {@return R-messages received} */
     public long repliesReceived() {
         return conn.repliesReceived();
     }
 
-    /** @return bytes the receiving side copied in user space (BULK copies and chunk carry-overs) */
+    /** {@return bytes the receiving side copied in user space (BULK copies and chunk carry-overs)} */
     public long bytesCopied() {
         return conn.bytesCopied();
     }
 
-    /** @return tags in use now (requests being built, in flight, or flushed and awaiting Rflush) */
+    /** {@return tags in use now (requests being built, in flight, or flushed and awaiting Rflush)} */
     public int tagsInUse() {
         return conn.tagsInUse();
     }
 
-    /** @return why the connection failed, or {@code null} while it works */
+    /** {@return why the connection failed, or {@code null} while it works} */
     public String failure() {
         return conn.failReason();
     }
 
-    /** @return the connection, for tests in this package */
+    /** {@return the connection, for tests in this package} */
     P9Connection connection() {
         return conn;
     }
@@ -261,6 +263,8 @@ public final class P9Client implements AutoCloseable {
      * Twalk from {@code from} along {@code names} (any number: walked {@value P9Descriptor#MAXWELEM} at a
      * time) to a new fid; no names clones {@code from}.
      *
+     * @param from the fid to walk from
+     * @param names the names to walk, in order
      * @return the new fid, which the caller closes
      * @throws P9Exception naming the walk, e.g. {@code ENOENT} for a missing name, {@code ENOTDIR}
      */
@@ -300,7 +304,9 @@ public final class P9Client implements AutoCloseable {
     /**
      * Walks a slash-separated path from the root ("" or "/" clones the root).
      *
+     * @param path a slash-separated path from the root
      * @return the new fid, which the caller closes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public Fid walk(String path) throws IOException {
         String[] names = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
@@ -325,6 +331,7 @@ public final class P9Client implements AutoCloseable {
     /**
      * Tremove: removes the fid's file and clunks the fid (whatever the result).
      *
+     * @param f an open (or walked) fid of this client
      * @throws P9Exception naming the remove
      */
     public void remove(Fid f) throws IOException {
@@ -347,6 +354,8 @@ public final class P9Client implements AutoCloseable {
     /**
      * Tlopen: opens the fid with {@code P9_DOTL_*} flags ({@link P9Flags}).
      *
+     * @param f an open (or walked) fid of this client
+     * @param flags {@code P9_DOTL_*} open flags ({@link P9Flags})
      * @return the qid
      * @throws P9Exception naming the open, e.g. {@code EISDIR} for writing a directory
      */
@@ -364,7 +373,10 @@ public final class P9Client implements AutoCloseable {
     /**
      * Walks a path from the root and opens it.
      *
+     * @param path a slash-separated path from the root
+     * @param flags {@code P9_DOTL_*} open flags ({@link P9Flags})
      * @return the open fid, which the caller closes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public Fid open(String path, int flags) throws IOException {
         Fid f = walk(path);
@@ -380,6 +392,11 @@ public final class P9Client implements AutoCloseable {
     /**
      * Tlcreate on the fid itself: {@code f} (a directory) becomes the new file {@code name}, open.
      *
+     * @param f an open (or walked) fid of this client
+     * @param name the entry name
+     * @param flags {@code P9_DOTL_*} open flags ({@link P9Flags})
+     * @param mode permission bits
+     * @param gid the group id of the new file
      * @return the new file's qid
      * @throws P9Exception naming the create, e.g. {@code EEXIST} with {@code P9_DOTL_EXCL}
      */
@@ -401,7 +418,10 @@ public final class P9Client implements AutoCloseable {
      *
      * @param flags {@code P9_DOTL_*} open flags (such as {@code P9_DOTL_RDWR | P9_DOTL_EXCL})
      * @param mode permission bits
+     * @param dir a directory fid
+     * @param name the entry name
      * @return the new open fid, which the caller closes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public Fid create(Fid dir, String name, int flags, int mode) throws IOException {
         Fid f = walk(dir);
@@ -428,7 +448,13 @@ public final class P9Client implements AutoCloseable {
      * Reads {@code len} bytes at {@code offset} of an open fid into {@code dest[destOff ..]}, straight
      * into the chain's memory, with up to {@link P9Options#window()} Treads in flight.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param dest where the data goes
+     * @param destOff the offset in {@code dest}
+     * @param len bytes to transfer
      * @return bytes read: fewer than {@code len} only at end of file
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public long read(Fid f, long offset, BvecqBuffer dest, long destOff, long len) throws IOException {
         int fid = live(f);
@@ -442,7 +468,11 @@ public final class P9Client implements AutoCloseable {
     /**
      * Reads into native memory the caller keeps alive.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param dest where the data goes
      * @return bytes read: fewer than {@code dest.byteSize()} only at end of file
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public long read(Fid f, long offset, MemorySegment dest) throws IOException {
         if (dest.byteSize() == 0) {
@@ -456,7 +486,11 @@ public final class P9Client implements AutoCloseable {
     /**
      * Reads up to {@code len} bytes into a new array (a convenience: the data is copied once).
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param len bytes to transfer
      * @return the bytes read (shorter at end of file)
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public byte[] read(Fid f, long offset, int len) throws IOException {
         try (Arena a = Arena.ofShared()) { // the receiving thread writes it
@@ -470,7 +504,13 @@ public final class P9Client implements AutoCloseable {
      * Writes {@code len} bytes of {@code src[srcOff ..]} at {@code offset}, each Twrite one sendmsg of
      * header and the chain's iovecs, up to {@link P9Options#window()} in flight.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param src the data
+     * @param srcOff the offset in {@code src}
+     * @param len bytes to transfer
      * @return bytes written (fewer only if the server wrote less)
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public long write(Fid f, long offset, BvecqBuffer src, long srcOff, long len) throws IOException {
         int fid = live(f);
@@ -484,7 +524,11 @@ public final class P9Client implements AutoCloseable {
     /**
      * Writes native memory the caller keeps alive, or heap memory (copied into pool memory first).
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param src the data
      * @return bytes written
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public long write(Fid f, long offset, MemorySegment src) throws IOException {
         if (src.byteSize() == 0) {
@@ -498,7 +542,11 @@ public final class P9Client implements AutoCloseable {
     /**
      * Writes an array (copied into pool memory first).
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param data the bytes to write
      * @return bytes written
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public long write(Fid f, long offset, byte[] data) throws IOException {
         return write(f, offset, MemorySegment.ofArray(data));
@@ -511,6 +559,12 @@ public final class P9Client implements AutoCloseable {
      * {@code dest} (DIRECT) or is copied there from the receive chunk (BULK), and {@code dest} is
      * advanced by what arrived. {@code dest} is the client's until the callback. Allocates nothing.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param count bytes, at most {@link #ioSize(Fid)}
+     * @param dest where the data goes
+     * @param cb called once with the result
+     * @param cookie passed to the callback
      * @return a handle for {@link #cancel(long)}, or {@code -errno} (then the callback is not called)
      */
     public long readAsync(Fid f, long offset, int count, BvecqIter dest, P9Callback cb, long cookie) {
@@ -523,6 +577,12 @@ public final class P9Client implements AutoCloseable {
      * receive chunks (folio references, no copy); in DIRECT mode received into pool memory appended
      * first (and shortened to what arrived). {@code appendTo} is the client's until the callback.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param count bytes, at most {@link #ioSize(Fid)}
+     * @param appendTo the chain the data is appended to
+     * @param cb called once with the result
+     * @param cookie passed to the callback
      * @return a handle for {@link #cancel(long)}, or {@code -errno}
      */
     public long readAsync(Fid f, long offset, int count, BvecqBuffer appendTo, P9Callback cb, long cookie) {
@@ -534,6 +594,12 @@ public final class P9Client implements AutoCloseable {
      * Issues a Twrite of {@code count} bytes of {@code src} ({@code <= ioSize(f)}), sent as ONE sendmsg
      * of [header, src's iovecs]. {@code src} is the client's until the callback. Allocates nothing.
      *
+     * @param f an open (or walked) fid of this client
+     * @param offset the file offset
+     * @param count bytes, at most {@link #ioSize(Fid)}
+     * @param src the data
+     * @param cb called once with the result
+     * @param cookie passed to the callback
      * @return a handle for {@link #cancel(long)}, or {@code -errno}
      */
     public long writeAsync(Fid f, long offset, int count, BvecqIter src, P9Callback cb, long cookie) {
@@ -554,6 +620,7 @@ public final class P9Client implements AutoCloseable {
      * Cancels an asynchronous request: Tflush is sent and the callback gets {@code -ECANCELED} now
      * (on this thread); the data of a cancelled read is discarded if it still arrives.
      *
+     * @param handle what the issuing call returned
      * @return 0 if cancelled, {@code -EALREADY} if it is completing or completed, {@code -ESRCH} if
      *     the handle names no request in flight
      */
@@ -573,7 +640,13 @@ public final class P9Client implements AutoCloseable {
 
     // ---- attributes -----------------------------------------------------------------------------------
 
-    /** Tgetattr of {@link P9Flags#P9_GETATTR_ALL}. @return the attributes */
+    /**
+     * Tgetattr of {@link P9Flags#P9_GETATTR_ALL}.
+     *
+     * @param f an open (or walked) fid of this client
+     * @return the attributes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public P9Attr getattr(Fid f) throws IOException {
         return getattr(f, P9Flags.P9_GETATTR_ALL);
     }
@@ -582,7 +655,9 @@ public final class P9Client implements AutoCloseable {
      * Tgetattr.
      *
      * @param mask {@code P9_GETATTR_*} bits of the fields wanted
+     * @param f an open (or walked) fid of this client
      * @return the attributes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public P9Attr getattr(Fid f, long mask) throws IOException {
         int fid = live(f);
@@ -596,6 +671,17 @@ public final class P9Client implements AutoCloseable {
 
     /**
      * Tsetattr: sets the fields {@code valid} ({@code P9_ATTR_*}) names.
+     * @param f an open (or walked) fid of this client
+     * @param valid {@code P9_ATTR_*} bits of the fields to set
+     * @param mode permission bits
+     * @param uid the owner
+     * @param gid the group id of the new file
+     * @param size the new size in bytes
+     * @param atimeSec atime seconds
+     * @param atimeNsec atime nanoseconds
+     * @param mtimeSec mtime seconds
+     * @param mtimeNsec mtime nanoseconds
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public void setattr(Fid f, int valid, int mode, int uid, int gid, long size, long atimeSec, long atimeNsec,
                         long mtimeSec, long mtimeNsec) throws IOException {
@@ -606,17 +692,32 @@ public final class P9Client implements AutoCloseable {
         }
     }
 
-    /** Tsetattr of the size: truncates or extends the file. */
+    /**
+     * Tsetattr of the size: truncates or extends the file.
+     * @param f an open (or walked) fid of this client
+     * @param size the new size in bytes
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public void truncate(Fid f, long size) throws IOException {
         setattr(f, P9Flags.P9_ATTR_SIZE, 0, 0, 0, size, 0, 0, 0, 0);
     }
 
-    /** Tsetattr of the permission bits. */
+    /**
+     * Tsetattr of the permission bits.
+     * @param f an open (or walked) fid of this client
+     * @param mode permission bits
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public void chmod(Fid f, int mode) throws IOException {
         setattr(f, P9Flags.P9_ATTR_MODE, mode, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    /** Tfsync of an open fid. */
+    /**
+     * Tfsync of an open fid.
+     * @param f an open (or walked) fid of this client
+     * @param datasync true to sync the data only (fdatasync)
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public void fsync(Fid f, boolean datasync) throws IOException {
         int fid = live(f);
         int r = session.fsync(fid, datasync);
@@ -625,7 +726,13 @@ public final class P9Client implements AutoCloseable {
         }
     }
 
-    /** Tstatfs. @return the server file system's statistics */
+    /**
+     * Tstatfs.
+     *
+     * @param f an open (or walked) fid of this client
+     * @return the server file system's statistics
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public P9StatFs statfs(Fid f) throws IOException {
         int fid = live(f);
         P9Reply rep = new P9Reply();
@@ -642,7 +749,9 @@ public final class P9Client implements AutoCloseable {
      * Lists a directory: a clone of {@code dir} is opened and read with Treaddir until the end, then
      * clunked. {@code dir} stays as it is.
      *
+     * @param dir a directory fid
      * @return every entry, "." and ".." included
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public List<Dirent> readdir(Fid dir) throws IOException {
         List<Dirent> out = new ArrayList<>();
@@ -665,7 +774,15 @@ public final class P9Client implements AutoCloseable {
         return out;
     }
 
-    /** Tmkdir. @return the new directory's qid */
+    /**
+     * Tmkdir.
+     *
+     * @param dir a directory fid
+     * @param name the entry name
+     * @param mode permission bits
+     * @return the new directory's qid
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public Qid mkdir(Fid dir, String name, int mode) throws IOException {
         int fid = live(dir);
         P9Reply rep = new P9Reply();
@@ -679,6 +796,10 @@ public final class P9Client implements AutoCloseable {
     /**
      * Tunlinkat: removes {@code name} from {@code dir}; {@link P9Flags#P9_DOTL_AT_REMOVEDIR} for a
      * directory.
+     * @param dir a directory fid
+     * @param name the entry name
+     * @param flags {@code P9_DOTL_*} open flags ({@link P9Flags})
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
      */
     public void unlinkat(Fid dir, String name, int flags) throws IOException {
         int fid = live(dir);
@@ -691,7 +812,14 @@ public final class P9Client implements AutoCloseable {
         }
     }
 
-    /** Trenameat: renames {@code oldName} in {@code oldDir} to {@code newName} in {@code newDir}. */
+    /**
+     * Trenameat: renames {@code oldName} in {@code oldDir} to {@code newName} in {@code newDir}.
+     * @param oldDir the directory holding {@code oldName}
+     * @param oldName the current name
+     * @param newDir the directory to hold {@code newName}
+     * @param newName the new name
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public void renameat(Fid oldDir, String oldName, Fid newDir, String newName) throws IOException {
         int o = live(oldDir);
         int n = live(newDir);
@@ -707,7 +835,9 @@ public final class P9Client implements AutoCloseable {
 
     /**
      * Trenameat is optional (Debian's diod 1.0.24 answers EOPNOTSUPP): then, as the kernel's v9fs does,
-     * walk to the file and Trename it. @return 0 or -errno
+     * walk to the file and Trename it.
+     *
+     * @return 0 or -errno
      */
     private int renameFallback(Fid oldDir, String oldName, int newDfid, String newName) {
         int fid = session.allocateFid();
@@ -730,7 +860,9 @@ public final class P9Client implements AutoCloseable {
 
     /**
      * Tunlinkat is optional too: then walk to the entry and Tremove it, after checking it is (or, without
-     * {@code AT_REMOVEDIR}, is not) a directory. @return 0 or -errno
+     * {@code AT_REMOVEDIR}, is not) a directory.
+     *
+     * @return 0 or -errno
      */
     private int unlinkFallback(Fid dir, String name, int flags) {
         int fid = session.allocateFid();
@@ -757,7 +889,15 @@ public final class P9Client implements AutoCloseable {
         return r;
     }
 
-    /** Tsymlink: a symbolic link {@code name} in {@code dir} pointing at {@code target}. @return its qid */
+    /**
+     * Tsymlink: a symbolic link {@code name} in {@code dir} pointing at {@code target}.
+     *
+     * @param dir a directory fid
+     * @param name the entry name
+     * @param target the link target
+     * @return its qid
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public Qid symlink(Fid dir, String name, String target) throws IOException {
         int fid = live(dir);
         P9Reply rep = new P9Reply();
@@ -768,7 +908,13 @@ public final class P9Client implements AutoCloseable {
         return rep.qid;
     }
 
-    /** Treadlink of a fid walked to a symbolic link. @return the link's target */
+    /**
+     * Treadlink of a fid walked to a symbolic link.
+     *
+     * @param f an open (or walked) fid of this client
+     * @return the link's target
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public String readlink(Fid f) throws IOException {
         int fid = live(f);
         P9Reply rep = new P9Reply();
@@ -779,7 +925,13 @@ public final class P9Client implements AutoCloseable {
         return rep.text;
     }
 
-    /** Tlink: a hard link {@code name} in {@code dir} to the file of {@code target}. */
+    /**
+     * Tlink: a hard link {@code name} in {@code dir} to the file of {@code target}.
+     * @param dir a directory fid
+     * @param target the link target
+     * @param name the entry name
+     * @throws IOException ({@link P9Exception}) if the server answers with an error or the connection failed
+     */
     public void link(Fid dir, Fid target, String name) throws IOException {
         int d = live(dir);
         int t = live(target);

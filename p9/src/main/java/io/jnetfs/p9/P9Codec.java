@@ -27,7 +27,7 @@ import java.util.List;
  * error that closes it. The getters ({@link #u32}, {@link #qid}, {@link #string}, ...) then read fields
  * of a body that passed the check and cannot fail.
  */
-public final class P9Codec {
+final class P9Codec {
     static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -38,32 +38,32 @@ public final class P9Codec {
 
     // ---- primitive access -------------------------------------------------------------------------
 
-    /** @return the unsigned byte at {@code off} */
+    /** {@return the unsigned byte at {@code off}} */
     public static int u8(MemorySegment b, long off) {
         return b.get(U8, off) & 0xFF;
     }
 
-    /** @return the unsigned little-endian 16-bit value at {@code off} */
+    /** {@return the unsigned little-endian 16-bit value at {@code off}} */
     public static int u16(MemorySegment b, long off) {
         return b.get(U16, off) & 0xFFFF;
     }
 
-    /** @return the little-endian 32-bit value at {@code off} (as the int of the same bits) */
+    /** {@return the little-endian 32-bit value at {@code off} (as the int of the same bits)} */
     public static int u32(MemorySegment b, long off) {
         return b.get(U32, off);
     }
 
-    /** @return the little-endian 64-bit value at {@code off} */
+    /** {@return the little-endian 64-bit value at {@code off}} */
     public static long u64(MemorySegment b, long off) {
         return b.get(U64, off);
     }
 
-    /** @return the qid at {@code off} */
+    /** {@return the qid at {@code off}} */
     public static Qid qid(MemorySegment b, long off) {
         return new Qid(u8(b, off), u32(b, off + 1), u64(b, off + 5));
     }
 
-    /** @return the string ({@code len[2]} and UTF-8 bytes) at {@code off}, which a check has bounded */
+    /** {@return the string ({@code len[2]} and UTF-8 bytes) at {@code off}, which a check has bounded} */
     public static String string(MemorySegment b, long off) {
         int len = u16(b, off);
         byte[] bytes = new byte[len];
@@ -71,7 +71,7 @@ public final class P9Codec {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** @return the UTF-8 bytes of {@code s} */
+    /** {@return the UTF-8 bytes of {@code s}} */
     public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -284,12 +284,12 @@ final class P9Connection implements AutoCloseable {
         return slots.length;
     }
 
-    /** @return the errno the connection failed with, or 0 while it works */
+    /** {@return the errno the connection failed with, or 0 while it works} */
     int failErrno() {
         return failErrno;
     }
 
-    /** @return why the connection failed, or {@code null} while it works */
+    /** {@return why the connection failed, or {@code null} while it works} */
     String failReason() {
         return failReason;
     }
@@ -314,7 +314,7 @@ final class P9Connection implements AutoCloseable {
         return bytesCopied;
     }
 
-    /** @return tags currently not free (in use by callers or on the wire) */
+    /** {@return tags currently not free (in use by callers or on the wire)} */
     int tagsInUse() {
         tagLock.lock();
         try {

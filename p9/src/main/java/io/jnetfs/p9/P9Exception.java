@@ -12,9 +12,12 @@ import io.jnetfs.ffm.NativeIoException;
 public final class P9Exception extends NativeIoException {
     private static final long serialVersionUID = 1L;
 
+    /** Why the connection failed, or {@code null}. */
     private final String detail;
 
     /**
+     * An exception for a failed request.
+     *
      * @param call the request and its key arguments
      * @param errno the positive errno
      * @param detail why the connection failed, or {@code null} for a server's error reply
@@ -24,7 +27,7 @@ public final class P9Exception extends NativeIoException {
         this.detail = detail;
     }
 
-    /** @return why the connection failed, or {@code null} when the server answered with Rlerror */
+    /** {@return why the connection failed, or {@code null} when the server answered with Rlerror} */
     public String detail() {
         return detail;
     }

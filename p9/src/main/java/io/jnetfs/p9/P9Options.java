@@ -64,67 +64,67 @@ public final class P9Options {
         return new Builder(host, port);
     }
 
-    /** @return the server's IPv4 address */
+    /** {@return the server's IPv4 address} */
     public String host() {
         return host;
     }
 
-    /** @return the server's port */
+    /** {@return the server's port} */
     public int port() {
         return port;
     }
 
-    /** @return the export to attach (diod: the exported path) */
+    /** {@return the export to attach (diod: the exported path)} */
     public String aname() {
         return aname;
     }
 
-    /** @return the user name to attach as */
+    /** {@return the user name to attach as} */
     public String uname() {
         return uname;
     }
 
-    /** @return the numeric user to attach as, or {@link P9Descriptor#NONUNAME} to go by {@link #uname()} */
+    /** {@return the numeric user to attach as, or {@link P9Descriptor#NONUNAME} to go by {@link #uname()}} */
     public int nUname() {
         return nUname;
     }
 
-    /** @return the gid given to files, directories and links this client creates */
+    /** {@return the gid given to files, directories and links this client creates} */
     public int gid() {
         return gid;
     }
 
-    /** @return the msize asked for in Tversion */
+    /** {@return the msize asked for in Tversion} */
     public int msize() {
         return msize;
     }
 
-    /** @return how long a request may take before it is flushed and fails with ETIMEDOUT */
+    /** {@return how long a request may take before it is flushed and fails with ETIMEDOUT} */
     public Duration timeout() {
         return timeout;
     }
 
-    /** @return the number of tags: how many requests may be in flight */
+    /** {@return the number of tags: how many requests may be in flight} */
     public int maxTags() {
         return maxTags;
     }
 
-    /** @return how many Treads/Twrites one blocking read or write keeps in flight */
+    /** {@return how many Treads/Twrites one blocking read or write keeps in flight} */
     public int window() {
         return window;
     }
 
-    /** @return the transport */
+    /** {@return the transport} */
     public TransportKind transport() {
         return transport;
     }
 
-    /** @return the receive mode */
+    /** {@return the receive mode} */
     public ReceiveMode receiveMode() {
         return receiveMode;
     }
 
-    /** @return the folio pool for bulk receive and appended reads, or {@code null} for one of the client's own */
+    /** {@return the folio pool for bulk receive and appended reads, or {@code null} for one of the client's own} */
     public FolioPool pool() {
         return pool;
     }
@@ -160,31 +160,56 @@ public final class P9Options {
             this.port = port;
         }
 
-        /** @param aname the export to attach; @return this */
+        /**
+         * Sets aname.
+         *
+         * @param aname the export to attach
+         * @return this
+         */
         public Builder aname(String aname) {
             this.aname = Objects.requireNonNull(aname, "aname");
             return this;
         }
 
-        /** @param uname the user name to attach as; @return this */
+        /**
+         * Sets uname.
+         *
+         * @param uname the user name to attach as
+         * @return this
+         */
         public Builder uname(String uname) {
             this.uname = Objects.requireNonNull(uname, "uname");
             return this;
         }
 
-        /** @param nUname the numeric user, or {@link P9Descriptor#NONUNAME}; @return this */
+        /**
+         * Sets nUname.
+         *
+         * @param nUname the numeric user, or {@link P9Descriptor#NONUNAME}
+         * @return this
+         */
         public Builder nUname(int nUname) {
             this.nUname = nUname;
             return this;
         }
 
-        /** @param gid the gid for created files; @return this */
+        /**
+         * Sets gid.
+         *
+         * @param gid the gid for created files
+         * @return this
+         */
         public Builder gid(int gid) {
             this.gid = gid;
             return this;
         }
 
-        /** @param msize the msize to ask for, 4096 .. 16 MiB; @return this */
+        /**
+         * Sets msize.
+         *
+         * @param msize the msize to ask for, 4096 .. 16 MiB
+         * @return this
+         */
         public Builder msize(int msize) {
             if (msize < 4096 || msize > (16 << 20)) {
                 throw new IllegalArgumentException("invalid msize=" + msize + " (4096 .. 16 MiB)");
@@ -193,7 +218,12 @@ public final class P9Options {
             return this;
         }
 
-        /** @param timeout the request timeout, 10 ms .. 1 day; @return this */
+        /**
+         * Sets timeout.
+         *
+         * @param timeout the request timeout, 10 ms .. 1 day
+         * @return this
+         */
         public Builder timeout(Duration timeout) {
             if (timeout.toMillis() < 10 || timeout.toDays() >= 1) {
                 throw new IllegalArgumentException("invalid timeout=" + timeout + " (10 ms .. 1 day)");
@@ -202,7 +232,12 @@ public final class P9Options {
             return this;
         }
 
-        /** @param maxTags the number of tags, 2 .. 65535; @return this */
+        /**
+         * Sets maxTags.
+         *
+         * @param maxTags the number of tags, 2 .. 65535
+         * @return this
+         */
         public Builder maxTags(int maxTags) {
             if (maxTags < 2 || maxTags > 0xFFFF) {
                 throw new IllegalArgumentException("invalid maxTags=" + maxTags + " (2 .. 65535)");
@@ -211,7 +246,12 @@ public final class P9Options {
             return this;
         }
 
-        /** @param window Treads/Twrites in flight per blocking call, at least 1; @return this */
+        /**
+         * Sets window.
+         *
+         * @param window Treads/Twrites in flight per blocking call, at least 1
+         * @return this
+         */
         public Builder window(int window) {
             if (window < 1) {
                 throw new IllegalArgumentException("invalid window=" + window);
@@ -220,25 +260,40 @@ public final class P9Options {
             return this;
         }
 
-        /** @param transport the transport; @return this */
+        /**
+         * Sets transport.
+         *
+         * @param transport the transport
+         * @return this
+         */
         public Builder transport(TransportKind transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** @param receiveMode the receive mode; @return this */
+        /**
+         * Sets receiveMode.
+         *
+         * @param receiveMode the receive mode
+         * @return this
+         */
         public Builder receiveMode(ReceiveMode receiveMode) {
             this.receiveMode = Objects.requireNonNull(receiveMode, "receiveMode");
             return this;
         }
 
-        /** @param pool a folio pool the caller owns (and closes after the client); @return this */
+        /**
+         * Sets pool.
+         *
+         * @param pool a folio pool the caller owns (and closes after the client)
+         * @return this
+         */
         public Builder pool(FolioPool pool) {
             this.pool = pool;
             return this;
         }
 
-        /** @return the options */
+        /** {@return the options} */
         public P9Options build() {
             return new P9Options(this);
         }

@@ -31,17 +31,17 @@ final class P9Session implements AutoCloseable {
         return conn;
     }
 
-    /** @return {@code msize - P9_IOHDRSZ}: the most data one Tread/Twrite carries */
+    /** {@return {@code msize - P9_IOHDRSZ}: the most data one Tread/Twrite carries} */
     int maxData() {
         return maxData;
     }
 
-    /** @return live fid numbers (including ones the connection keeps until a flushed walk resolves) */
+    /** {@return live fid numbers (including ones the connection keeps until a flushed walk resolves)} */
     int liveFids() {
         return fids.live();
     }
 
-    /** @return a new fid number, or {@code -EMFILE} */
+    /** {@return a new fid number, or {@code -EMFILE}} */
     int allocateFid() {
         return fids.allocate();
     }

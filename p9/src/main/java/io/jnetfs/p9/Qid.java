@@ -9,12 +9,12 @@ package io.jnetfs.p9;
  * @param path the file's unique number on the server (diod uses the inode number)
  */
 public record Qid(int type, int version, long path) {
-    /** @return whether the qid names a directory ({@link P9Flags#P9_QTDIR}) */
+    /** {@return whether the qid names a directory ({@link P9Flags#P9_QTDIR})} */
     public boolean isDirectory() {
         return (type & P9Flags.P9_QTDIR) != 0;
     }
 
-    /** @return whether the qid names a symbolic link ({@link P9Flags#P9_QTSYMLINK}) */
+    /** {@return whether the qid names a symbolic link ({@link P9Flags#P9_QTSYMLINK})} */
     public boolean isSymlink() {
         return (type & P9Flags.P9_QTSYMLINK) != 0;
     }

@@ -36,16 +36,16 @@ interface Transport extends AutoCloseable {
     /** Shuts the socket down both ways, waking a blocked send or receive. Idempotent. */
     void shutdown();
 
-    /** @return how many {@code sendmsg} calls were made (system calls or SENDMSG SQEs) */
+    /** {@return how many {@code sendmsg} calls were made (system calls or SENDMSG SQEs)} */
     long sendmsgCalls();
 
-    /** @return how many {@code recvmsg} calls were made (system calls or RECVMSG SQEs) */
+    /** {@return how many {@code recvmsg} calls were made (system calls or RECVMSG SQEs)} */
     long recvmsgCalls();
 
-    /** @return what the transport is, for messages: {@code "socket fd=7"}, {@code "io_uring fd=7"} */
+    /** {@return what the transport is, for messages: {@code "socket fd=7"}, {@code "io_uring fd=7"}} */
     String describe();
 
-    /** @return the socket descriptor */
+    /** {@return the socket descriptor} */
     int fd();
 
     /** Releases the socket and any ring. Called after both threads stopped using it. Idempotent. */
