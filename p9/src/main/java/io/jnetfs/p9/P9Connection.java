@@ -155,59 +155,69 @@ final class P9Connection implements AutoCloseable {
      */
     static int version(Transport t, int wantMsize, long timeoutNanos, StringBuilder why) {
         try (Arena a = Arena.ofConfined(); MsgBuffers m = new MsgBuffers()) {
-            MemorySegment b = a.allocate(64, 8);
-            int len = P9Codec.tversion(b, wantMsize, P9Codec.utf8(P9Descriptor.VERSION_9P2000_L));
-            m.set(0, b.address(), len);
-            m.prepare(1);
-            long done = 0;
-            while (done < len) {
-                long r = t.sendmsg(m);
-                if (r < 0) {
-                    return (int) (r == -Errno.EAGAIN ? -Errno.ETIMEDOUT : r);
-                }
-                done += r;
-                m.consume(r);
-            }
-            MemorySegment rb = a.allocate(P9Request.FCALL_CAPACITY, 8);
-            long deadline = System.nanoTime() + timeoutNanos;
-            int r = recvExactly(t, m, rb.address(), HEADER_SIZE, deadline);
+            int r = versionExchange(t, a, m, wantMsize, timeoutNanos, why);
             if (r < 0) {
-                return r;
+                // an io_uring RECVMSG may still be in flight into these buffers: end it before they go
+                t.shutdown();
             }
-            long size = Integer.toUnsignedLong(P9Codec.u32(rb, 0));
-            int type = P9Codec.u8(rb, 4);
-            int tag = P9Codec.u16(rb, 5);
-            if (size < HEADER_SIZE || size > P9Request.FCALL_CAPACITY) {
-                why.append("Rversion size=").append(size).append(" outside 7 .. ").append(P9Request.FCALL_CAPACITY);
-                return -Errno.EPROTO;
-            }
-            r = recvExactly(t, m, rb.address() + HEADER_SIZE, (int) size - HEADER_SIZE, deadline);
-            if (r < 0) {
-                return r;
-            }
-            MemorySegment body = rb.asSlice(HEADER_SIZE);
-            String bad = tag != P9Descriptor.NOTAG ? "reply to Tversion has tag=" + tag + ", not NOTAG"
-                    : P9Codec.checkReply(P9Type.Tversion, type, body, size - HEADER_SIZE, 0);
-            if (bad != null) {
-                why.append(bad);
-                return -Errno.EPROTO;
-            }
-            if (type == P9Type.Rlerror) {
-                return -P9Codec.u32(body, 0);
-            }
-            int got = P9Codec.u32(body, 0);
-            String version = P9Codec.string(body, 4);
-            if (!P9Descriptor.VERSION_9P2000_L.equals(version)) {
-                why.append("server speaks ").append(version).append(", not ").append(P9Descriptor.VERSION_9P2000_L);
-                return -EPROTONOSUPPORT;
-            }
-            if (got < 4096 || Integer.compareUnsigned(got, wantMsize) > 0) {
-                why.append("Rversion msize=").append(Integer.toUnsignedString(got)).append(" outside 4096 .. ")
-                        .append(wantMsize);
-                return -Errno.EPROTO;
-            }
-            return got;
+            return r;
         }
+    }
+
+    private static int versionExchange(Transport t, Arena a, MsgBuffers m, int wantMsize, long timeoutNanos,
+                                       StringBuilder why) {
+        MemorySegment b = a.allocate(64, 8);
+        int len = P9Codec.tversion(b, wantMsize, P9Codec.utf8(P9Descriptor.VERSION_9P2000_L));
+        m.set(0, b.address(), len);
+        m.prepare(1);
+        long done = 0;
+        while (done < len) {
+            long r = t.sendmsg(m);
+            if (r < 0) {
+                return (int) (r == -Errno.EAGAIN ? -Errno.ETIMEDOUT : r);
+            }
+            done += r;
+            m.consume(r);
+        }
+        MemorySegment rb = a.allocate(P9Request.FCALL_CAPACITY, 8);
+        long deadline = System.nanoTime() + timeoutNanos;
+        int r = recvExactly(t, m, rb.address(), HEADER_SIZE, deadline);
+        if (r < 0) {
+            return r;
+        }
+        long size = Integer.toUnsignedLong(P9Codec.u32(rb, 0));
+        int type = P9Codec.u8(rb, 4);
+        int tag = P9Codec.u16(rb, 5);
+        if (size < HEADER_SIZE || size > P9Request.FCALL_CAPACITY) {
+            why.append("Rversion size=").append(size).append(" outside 7 .. ").append(P9Request.FCALL_CAPACITY);
+            return -Errno.EPROTO;
+        }
+        r = recvExactly(t, m, rb.address() + HEADER_SIZE, (int) size - HEADER_SIZE, deadline);
+        if (r < 0) {
+            return r;
+        }
+        MemorySegment body = rb.asSlice(HEADER_SIZE);
+        String bad = tag != P9Descriptor.NOTAG ? "reply to Tversion has tag=" + tag + ", not NOTAG"
+                : P9Codec.checkReply(P9Type.Tversion, type, body, size - HEADER_SIZE, 0);
+        if (bad != null) {
+            why.append(bad);
+            return -Errno.EPROTO;
+        }
+        if (type == P9Type.Rlerror) {
+            return -P9Codec.u32(body, 0);
+        }
+        int got = P9Codec.u32(body, 0);
+        String version = P9Codec.string(body, 4);
+        if (!P9Descriptor.VERSION_9P2000_L.equals(version)) {
+            why.append("server speaks ").append(version).append(", not ").append(P9Descriptor.VERSION_9P2000_L);
+            return -EPROTONOSUPPORT;
+        }
+        if (got < 4096 || Integer.compareUnsigned(got, wantMsize) > 0) {
+            why.append("Rversion msize=").append(Integer.toUnsignedString(got)).append(" outside 4096 .. ")
+                    .append(wantMsize);
+            return -Errno.EPROTO;
+        }
+        return got;
     }
 
     private static int recvExactly(Transport t, MsgBuffers m, long address, int len, long deadline) {
@@ -1138,7 +1148,9 @@ final class P9Connection implements AutoCloseable {
      * of a fresh chunk; a chunk stays alive while slices of it live in callers' chains.
      */
     private void bulkLoop() {
-        newChunk(0);
+        if (!newChunk(0)) {
+            return;
+        }
         while (failErrno == 0) {
             if (!bulkNeed(HEADER_SIZE)) {
                 return;
@@ -1231,8 +1243,8 @@ final class P9Connection implements AutoCloseable {
     /** Makes sure {@code need} bytes from {@link #chunkParse} are in the chunk, receiving as needed. */
     private boolean bulkNeed(long need) {
         while (chunkFill - chunkParse < need) {
-            if (chunkParse + need > chunkSize) {
-                newChunk(chunkFill - chunkParse);
+            if (chunkParse + need > chunkSize && !newChunk(chunkFill - chunkParse)) {
+                return false;
             }
             recvBufs.set(0, chunk.address() + chunkFill, chunkSize - chunkFill);
             boolean atBoundary = chunkFill == chunkParse;
@@ -1284,8 +1296,15 @@ final class P9Connection implements AutoCloseable {
     }
 
     /** Starts a fresh chunk, carrying over the {@code carry} received bytes of a partial reply. */
-    private void newChunk(long carry) {
-        Folio next = pool.allocate(chunkSize);
+    private boolean newChunk(long carry) {
+        Folio next;
+        try {
+            next = pool.allocate(chunkSize);
+        } catch (IllegalStateException e) {
+            fail(Errno.ENOMEM, "no pool memory for a receive chunk (" + e.getMessage()
+                    + "): slices of earlier replies are still held");
+            return false;
+        }
         MemorySegment nextSeg = next.segment();
         if (carry > 0) {
             MemorySegment.copy(chunkSeg, chunkParse, nextSeg, 0, carry);
@@ -1298,6 +1317,7 @@ final class P9Connection implements AutoCloseable {
         chunkSeg = nextSeg;
         chunkFill = carry;
         chunkParse = 0;
+        return true;
     }
 
     // ---- closing --------------------------------------------------------------------------------------

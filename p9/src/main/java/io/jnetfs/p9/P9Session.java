@@ -483,7 +483,12 @@ final class P9Session implements AutoCloseable {
         r.appendTo = appendTo;
         if (conn.mode() == ReceiveMode.DIRECT && count > 0) {
             long at = appendTo.length();
-            appendTo.expand(conn.pool(), count, APPEND_FOLIO);
+            try {
+                appendTo.expand(conn.pool(), count, APPEND_FOLIO);
+            } catch (IllegalStateException e) {
+                conn.release(r); // the pool is exhausted: a result, not an exception
+                return -Errno.ENOMEM;
+            }
             r.data = r.ownIter.init(appendTo, at, count);
         }
         return submitAsync(r, cb, cookie);
