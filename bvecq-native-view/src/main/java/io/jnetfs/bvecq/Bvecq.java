@@ -1,6 +1,5 @@
 package io.jnetfs.bvecq;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * circular, so pieces can be glued on the front. Each segment holds a reference on the next; the
  * last put on a segment frees its array and puts its slots' folio references ({@link MemType}) and
  * its reference on the next segment.
+ *
+ * <p>The iovec array of an inline segment comes from a recycling pool ({@code IovecArrayPool}): after
+ * the last put, {@link #bv()} and every slot accessor refuse access.
  *
  * <p>Slot publication: one loader appends slots ({@link #append}) while other threads read the
  * slots already published: the loader writes the entry, then publishes {@code nr_slots} with a
@@ -49,7 +51,6 @@ public final class Bvecq {
     }
 
     private final long id = IDS.incrementAndGet();
-    private final Arena arena;
     private final MemorySegment bv;
     private final long bvAddress;
     private final int maxSlots;
@@ -75,15 +76,13 @@ public final class Bvecq {
         this.memType = memType;
         this.folios = memType == MemType.EXTERNAL ? null : new Folio[maxSlots];
         if (externalBv == null) {
-            this.arena = Arena.ofShared();
-            this.bv = arena.allocate(maxSlots * IovecDescriptor.SIZE, 64);
+            this.bv = IovecArrayPool.take(maxSlots);
             this.inlineBv = true;
         } else {
             if (externalBv.byteSize() < maxSlots * IovecDescriptor.SIZE) {
                 throw new IllegalArgumentException("iovec array too small: byteSize=" + externalBv.byteSize()
                         + " for max_slots=" + maxSlots);
             }
-            this.arena = null;
             this.bv = externalBv;
             this.inlineBv = false;
         }
@@ -350,8 +349,8 @@ public final class Bvecq {
             }
         }
         NR_SLOTS.setRelease(this, 0);
-        if (arena != null) {
-            arena.close(); // any later access through bv() or a stale slice of it now fails
+        if (inlineBv) {
+            IovecArrayPool.give(bv); // bv() refuses access from now on: refs is 0
         }
         Bvecq n2 = next;
         next = null;
