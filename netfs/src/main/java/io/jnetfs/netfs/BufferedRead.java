@@ -1,0 +1,221 @@
+package io.jnetfs.netfs;
+
+import static io.jnetfs.netfs.NetfsIoRequest.NETFS_RREQ_ALL_QUEUED;
+import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_COPY_TO_CACHE;
+import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
+
+import io.jnetfs.bvecq.Bvecq;
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqPos;
+
+/**
+ * Buffered reads (the kernel's {@code buffered_read.c}): readahead into the page cache and the
+ * dispatch loop that every read request shares.
+ *
+ * <pre>
+ *   readahead(from, window):  [ missing folios, added LOCKED to the page cache ]
+ *   load      ──&gt; folios appended to the request's buffer, estimate() bytes ahead of dispatch
+ *   dispatch  ──&gt; cut subrequests: zero-fill past the zero point; the disk cache where it holds data;
+ *                 else the server, within the filesystem's max length and max segments
+ *   collect   ──&gt; ReadCollect unlocks folios in order as subrequests complete
+ * </pre>
+ */
+final class BufferedRead {
+    /** Appends buffer up to a file position; returns how far the buffer now reaches. */
+    @FunctionalInterface
+    interface Loader {
+        long load(long upTo);
+    }
+
+    private BufferedRead() {
+    }
+
+    /**
+     * Starts a readahead request for the run of missing folios from {@code from}, reaching at least to
+     * {@code wantEnd} (and the readahead window); returns at once, the reader waits on folio locks.
+     *
+     * @return the folio made for {@code from} (the reader waits on it, even if the request fails and
+     *     drops it from the page cache), or {@code null} if that folio was already there
+     */
+    static CachedFolio readahead(NetfsInode inode, long from, long wantEnd, NetfsOrigin origin) {
+        FolioMapping mapping = inode.mapping;
+        int shift = mapping.folioShift;
+        long size = inode.remoteSize();
+        long first = from >>> shift;
+        // one request reads at most the window (wantEnd) capped by readaheadMax and a quarter of the
+        // page cache, so a huge read proceeds window by window and the cache can evict behind it
+        long cap = Math.max(mapping.folioSize, Math.min(inode.netfs.config.readaheadMax(),
+                inode.netfs.config.pageCacheBytes() / 4));
+        long endIndex = (Math.min(Math.min(wantEnd, from + cap), Math.max(size, from + 1)) + mapping.folioSize - 1) >>> shift;
+        int max = (int) Math.min(endIndex - first, 65535);
+        CachedFolio[] folios = new CachedFolio[Math.max(1, max)];
+        int n = 0;
+        for (long idx = first; idx < first + max; idx++) {
+            CachedFolio f;
+            try {
+                f = mapping.addNew(idx, CachedFolio.LOCKED);
+            } catch (IllegalStateException poolExhausted) {
+                if (n == 0) {
+                    throw poolExhausted;
+                }
+                break;
+            }
+            if (f == null) {
+                break; // already cached or being read: the run ends here
+            }
+            f.memory.get(); // the request's reference, taken now: a failure may drop the cache's at any time
+            folios[n++] = f;
+        }
+        if (n == 0) {
+            return null;
+        }
+        long start = first << shift;
+        BvecqBuffer buffer = new BvecqBuffer(Math.min(Bvecq.MAX_SLOTS_LIMIT, Math.max(16, n)));
+        NetfsIoRequest rreq = new NetfsIoRequest(inode, origin, start, (long) n << shift, buffer);
+        rreq.folios = folios;
+        rreq.nrFolios = n;
+        final int count = n;
+        dispatch(rreq, upTo -> {
+            while (rreq.nrLoaded < count && start + ((long) rreq.nrLoaded << shift) < upTo) {
+                CachedFolio f = folios[rreq.nrLoaded++];
+                buffer.appendFolio(f.memory, 0, f.size()); // hands the request's reference to the slot
+            }
+            return start + ((long) rreq.nrLoaded << shift);
+        });
+        return folios[0];
+    }
+
+    /**
+     * The dispatch loop: loads buffer (when {@code loader} is given) {@code estimate()} bytes ahead,
+     * cuts it into subrequests and issues them; then lets the collector finish the request.
+     */
+    static void dispatch(NetfsIoRequest rreq, Loader loader) {
+        NetfsInode inode = rreq.inode;
+        inode.ops.initRequest(rreq);
+        long end = rreq.start + rreq.len;
+        long estimate = Math.max(1, inode.ops.estimate(rreq));
+        boolean buffered = rreq.folios != null;
+        NetfsCache cache = buffered && inode.cache != null && inode.cache.enabled() ? inode.cache : null;
+        long[] occ = new long[128];
+        int ranges = cache == null ? 0 : cache.queryOccupancy(rreq.start, end, occ);
+        if (ranges < 0) {
+            ranges = 0; // unknown: treat as absent
+        }
+        long loadedTo = loader == null ? end : rreq.start;
+        try {
+            while (rreq.dispatchedTo < end && !rreq.test(NetfsIoRequest.NETFS_RREQ_FAILED)) {
+                long at = rreq.dispatchedTo;
+                if (loader != null && loadedTo < Math.min(end, at + estimate)) {
+                    loadedTo = loader.load(Math.min(end, at + estimate));
+                }
+                if (!rreq.dispatchPos.isSet()) {
+                    rreq.dispatchPos.set(rreq.buffer.head(), 0, 0);
+                    rreq.collectPos.set(rreq.buffer.head(), 0, 0);
+                }
+                NetfsIoSubrequest s = rreq.newSubrequest(0);
+                s.start = at;
+                long limit = loadedTo;
+                long zp = inode.zeroPoint();
+                long cachedEnd = runEnd(occ, ranges, at);
+                if (at >= zp) {
+                    s.source = NetfsSource.NETFS_FILL_WITH_ZEROES;
+                    s.len = limit - at;
+                } else if (cachedEnd > at) {
+                    s.source = NetfsSource.NETFS_READ_FROM_CACHE;
+                    s.len = Math.min(Math.min(cachedEnd, zp), limit) - at;
+                } else {
+                    s.source = NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
+                    s.len = Math.min(Math.min(limit, zp), nextStart(occ, ranges, at)) - at;
+                    int r = inode.ops.prepareRead(s);
+                    if (r < 0) {
+                        s.error = r;
+                    }
+                    s.len = Math.min(s.len, Math.min(s.maxLen, segLimit(rreq, at, s.maxSegs)));
+                    if (cache != null) {
+                        s.setFlags(NETFS_SREQ_COPY_TO_CACHE);
+                    }
+                }
+                s.iter = inode.netfs.takeIter().init(rreq.dispatchPos, s.len);
+                rreq.dispatchPos.advance(s.len);
+                rreq.dispatchedTo = at + s.len;
+                s.setFlags(NETFS_SREQ_IN_PROGRESS);
+                synchronized (rreq.subreqLock) {
+                    rreq.subrequests.addLast(s);
+                }
+                issue(rreq, s);
+            }
+        } catch (RuntimeException e) {
+            rreq.error = -io.jnetfs.ffm.Errno.ENOMEM;
+            rreq.setFlag(NetfsIoRequest.NETFS_RREQ_FAILED);
+            rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
+            ReadCollect.kick(rreq);
+            throw e;
+        }
+        rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
+        ReadCollect.kick(rreq);
+    }
+
+    private static void issue(NetfsIoRequest rreq, NetfsIoSubrequest s) {
+        s.issueNanos = System.nanoTime();
+        if (s.error < 0) {
+            s.terminated(s.error);
+            return;
+        }
+        switch (s.source) {
+            case NETFS_FILL_WITH_ZEROES -> {
+                rreq.buffer.zero(s.start - rreq.buffer.fpos(), s.len);
+                s.iter.advance(s.len);
+                s.terminated(s.len);
+            }
+            case NETFS_READ_FROM_CACHE -> rreq.inode.cache.read(s);
+            default -> rreq.inode.ops.issueRead(s);
+        }
+    }
+
+    /** The end of the cached range holding {@code at}, or -1. */
+    private static long runEnd(long[] occ, int ranges, long at) {
+        for (int i = 0; i < ranges; i++) {
+            if (occ[2 * i] <= at && at < occ[2 * i + 1]) {
+                return occ[2 * i + 1];
+            }
+        }
+        return -1;
+    }
+
+    /** The start of the first cached range after {@code at}, or MAX_VALUE. */
+    private static long nextStart(long[] occ, int ranges, long at) {
+        for (int i = 0; i < ranges; i++) {
+            if (occ[2 * i] > at) {
+                return occ[2 * i];
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** The bytes from {@code fpos} that {@code maxSegs} iovec entries of the buffer cover. */
+    static long segLimit(NetfsIoRequest rreq, long fpos, int maxSegs) {
+        if (maxSegs == Integer.MAX_VALUE) {
+            return Long.MAX_VALUE;
+        }
+        long off = fpos - rreq.buffer.fpos();
+        try (BvecqPos p = rreq.buffer.pos(Math.min(off, rreq.buffer.length()))) {
+            Bvecq s = p.segment();
+            int slot = p.slot();
+            long inSlot = p.offset();
+            long bytes = 0;
+            int segs = 0;
+            while (s != null && segs < maxSegs) {
+                if (slot >= s.nrSlotsAcquire()) {
+                    s = s.next();
+                    slot = 0;
+                    continue;
+                }
+                bytes += s.slotLen(slot) - inSlot;
+                inSlot = 0;
+                slot++;
+                segs++;
+            }
+            return segs < maxSegs ? Long.MAX_VALUE : Math.max(1, bytes);
+        }
+    }
+}

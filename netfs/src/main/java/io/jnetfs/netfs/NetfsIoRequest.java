@@ -1,0 +1,177 @@
+package io.jnetfs.netfs;
+
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqPos;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One read or write operation on a file (the kernel's {@code struct netfs_io_request}): the file
+ * range, the origin, the buffer it reads into or writes from (a bvecq chain), the subrequests in issue
+ * order, and three cursors on the buffer.
+ *
+ * <pre>
+ *   buffer:  [ folio ][ folio ][ folio ][ folio ][ folio ][ folio ]  ...      &lt;- load (the tail)
+ *            ^ collect: folios below are unlocked      ^ dispatch: the next subrequest starts here
+ *   subrequests (issue order):  [S0 done][S1 in flight][S2 in flight]
+ *   collection walks them in order; only the collector decides what a result means.
+ * </pre>
+ */
+public final class NetfsIoRequest {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Every subrequest has been made. */
+    static final int NETFS_RREQ_ALL_QUEUED = 1;
+    /** The request failed; in-flight subrequests are drained without effect. */
+    static final int NETFS_RREQ_FAILED = 1 << 1;
+    /** Collection is finished and the request is complete. */
+    static final int NETFS_RREQ_DONE = 1 << 2;
+    /** A subrequest hit the end of the file. */
+    static final int NETFS_RREQ_HIT_EOF = 1 << 3;
+
+    final long debugId = IDS.incrementAndGet();
+    final NetfsInode inode;
+    final NetfsOrigin origin;
+    final long start;
+    final long len;
+    final BvecqBuffer buffer;
+    final BvecqPos dispatchPos = new BvecqPos();
+    final BvecqPos collectPos = new BvecqPos();
+    final ArrayDeque<NetfsIoSubrequest> subrequests = new ArrayDeque<>();
+    final Object subreqLock = new Object();
+    final AtomicInteger collectState = new AtomicInteger();
+    final CountDownLatch done = new CountDownLatch(1);
+    final long startNanos = System.nanoTime();
+
+    /** Folios in load order (buffered reads and writeback); folio i starts at {@code start + i * size}. */
+    CachedFolio[] folios;
+    int nrFolios;
+    /** Folios appended to the buffer so far (the load cursor); the rest still hold the request's reference. */
+    int nrLoaded;
+    int nextUnlock;
+
+    long dispatchedTo;
+    long collectedTo;
+    long transferred;
+    int subreqCount;
+    volatile int flags;
+    volatile int error;
+    Object fsPrivate;
+
+    NetfsIoRequest(NetfsInode inode, NetfsOrigin origin, long start, long len, BvecqBuffer buffer) {
+        this.inode = inode;
+        this.origin = origin;
+        this.start = start;
+        this.len = len;
+        this.buffer = buffer;
+        this.dispatchedTo = start;
+        this.collectedTo = start;
+        buffer.fpos(start);
+        inode.netfs.stats.requests.increment();
+    }
+
+    /** @return a process-unique id, for tracing */
+    public long debugId() {
+        return debugId;
+    }
+
+    /** @return why the request was made */
+    public NetfsOrigin origin() {
+        return origin;
+    }
+
+    /** @return the file position of the first byte */
+    public long start() {
+        return start;
+    }
+
+    /** @return the request's length */
+    public long len() {
+        return len;
+    }
+
+    /** @return the bytes transferred (collected) so far */
+    public long transferred() {
+        return transferred;
+    }
+
+    /** @return {@code -errno} of the failure, or 0 */
+    public int error() {
+        return error;
+    }
+
+    /** @return the inode context */
+    public NetfsInode inode() {
+        return inode;
+    }
+
+    /** @return how many subrequests were made */
+    public int subreqCount() {
+        return subreqCount;
+    }
+
+    /** @return the filesystem's private object */
+    public Object fsPrivate() {
+        return fsPrivate;
+    }
+
+    /** @param p the filesystem's private object */
+    public void fsPrivate(Object p) {
+        this.fsPrivate = p;
+    }
+
+    NetfsStats stats() {
+        return inode.netfs.stats;
+    }
+
+    boolean test(int bit) {
+        return (flags & bit) != 0;
+    }
+
+    synchronized void setFlag(int bit) {
+        flags |= bit;
+    }
+
+    NetfsIoSubrequest newSubrequest(int streamNr) {
+        inode.netfs.stats.subrequests.increment();
+        return new NetfsIoSubrequest(this, subreqCount++, streamNr);
+    }
+
+    /** Called from {@link NetfsIoSubrequest#terminated}: let the collector look. */
+    void subreqTerminated(NetfsIoSubrequest s) {
+        ReadCollect.kick(this);
+    }
+
+    /**
+     * Waits for the request to complete.
+     *
+     * @throws IOException if it timed out or was interrupted
+     */
+    void await() throws IOException {
+        try {
+            if (!done.await(inode.netfs.config.timeoutNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IOException("netfs request " + debugId + " (" + origin + ", start=" + start + ", len=" + len
+                        + ") timed out after " + TimeUnit.NANOSECONDS.toMillis(inode.netfs.config.timeoutNanos()) + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for netfs request " + debugId);
+        }
+    }
+
+    /** @return whether the request completed */
+    boolean isDone() {
+        return done.getCount() == 0;
+    }
+
+    @Override
+    public String toString() {
+        return "NetfsIoRequest[" + debugId + " " + origin + " start=" + start + " len=" + len + " transferred="
+                + transferred + " error=" + error + "]";
+    }
+}
