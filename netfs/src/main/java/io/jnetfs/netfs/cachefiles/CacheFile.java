@@ -1,0 +1,213 @@
+package io.jnetfs.netfs.cachefiles;
+
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIo;
+import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.ffm.Errno;
+import io.jnetfs.ffm.Native;
+import io.jnetfs.ffm.gen.LibC;
+import io.jnetfs.fiemap.CacheOccupancy;
+import io.jnetfs.fiemap.GranuleRanges;
+import io.jnetfs.netfs.NetfsCache;
+import io.jnetfs.netfs.NetfsIoSubrequest;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One remote file's cache file: reads with {@code preadv2} straight into the subrequest's buffer,
+ * background writes of downloaded data with {@code pwritev2} from the same memory, and occupancy from
+ * the fiemap module.
+ *
+ * <p>Only whole granules are written (plus the last, short granule at the remote end of file), so
+ * occupancy never calls a partly written granule data. Any failure (ENOSPC, EIO, a short read of a
+ * cache file truncated behind our back) switches the cache off for the file with a warning; the data
+ * then comes from the server, never wrong.
+ */
+public final class CacheFile implements NetfsCache, AutoCloseable {
+    private static final ThreadLocal<BvecqIo> IO = ThreadLocal.withInitial(BvecqIo::new);
+    private static final ThreadLocal<BvecqIter> ITER = ThreadLocal.withInitial(BvecqIter::new);
+
+    private final CacheFiles owner;
+    private final String key;
+    private final Path path;
+    private final int fd;
+    private final CacheOccupancy occupancy;
+    private final GranuleRanges ranges = new GranuleRanges(64);
+    private final long granule;
+    private final Executor writer;
+    private final Phaser pending = new Phaser(1);
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private volatile long remoteSize;
+    private volatile boolean enabled = true;
+    private volatile String disabledReason;
+    private boolean closed;
+
+    CacheFile(CacheFiles owner, String key, Path path, CacheOccupancy occupancy, long granule, long remoteSize,
+              Executor writer) throws IOException {
+        this.owner = owner;
+        this.key = key;
+        this.path = path;
+        this.occupancy = occupancy;
+        this.granule = granule;
+        this.remoteSize = remoteSize;
+        this.writer = writer;
+        try (Arena a = Arena.ofConfined()) {
+            int r = Native.open(a.allocateFrom(path.toString()), LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_CLOEXEC(), 0600);
+            if (r < 0) {
+                occupancy.close();
+                throw io.jnetfs.ffm.Errors.pathException("open(path=" + path + ", O_RDWR|O_CREAT)", path.toString(), -r);
+            }
+            this.fd = r;
+        }
+    }
+
+    /** @return the cache file's path */
+    public Path path() {
+        return path;
+    }
+
+    /** @return the key it caches */
+    public String key() {
+        return key;
+    }
+
+    /** @return the cache file's descriptor (for tests and {@code jnetfs extents}) */
+    public int fd() {
+        return fd;
+    }
+
+    /** @return bytes written to the cache file so far */
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    /** @return why the cache was switched off, or {@code null} */
+    public String disabledReason() {
+        return disabledReason;
+    }
+
+    /** @param size the remote file's size now (the last granule counts up to it) */
+    public void remoteSize(long size) {
+        this.remoteSize = size;
+    }
+
+    @Override
+    public boolean enabled() {
+        return enabled && !closed;
+    }
+
+    @Override
+    public void disable(String why) {
+        if (enabled) {
+            enabled = false;
+            disabledReason = why;
+            CacheFiles.LOG.warning("disk cache switched off for " + key + ": " + why);
+        }
+    }
+
+    @Override
+    public long granule() {
+        return granule;
+    }
+
+    @Override
+    public synchronized int queryOccupancy(long start, long end, long[] out) {
+        if (!enabled()) {
+            return 0;
+        }
+        int n;
+        try {
+            // the fiemap module speaks granules: [first granule, granule after the window)
+            n = occupancy.query(fd, start / granule, (end + granule - 1) / granule, ranges);
+        } catch (IOException | RuntimeException e) {
+            disable("occupancy query failed: " + e.getMessage());
+            return -1;
+        }
+        if (n == CacheOccupancy.UNKNOWN) {
+            return -1;
+        }
+        int count = 0;
+        for (int i = 0; i < n && 2 * count + 1 < out.length; i++) {
+            long s = Math.max(start, ranges.start(i) * granule);
+            long e = Math.min(end, Math.min(ranges.end(i) * granule, remoteSize));
+            if (s < e) {
+                out[2 * count] = s;
+                out[2 * count + 1] = e;
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void read(NetfsIoSubrequest s) {
+        long want = s.remaining();
+        long r;
+        try {
+            r = IO.get().preadv2(fd, s.iter(), want, s.position(), 0);
+        } catch (IOException e) {
+            r = -(e instanceof io.jnetfs.ffm.NativeIoException n ? n.errno() : Errno.EIO);
+        }
+        if (r >= 0 && r < want) {
+            r = -Errno.ENODATA; // the cache file is shorter than its occupancy said: do not trust it
+        }
+        s.terminated(r);
+    }
+
+    @Override
+    public void write(long fpos, BvecqBuffer data) {
+        if (!enabled()) {
+            data.release();
+            return;
+        }
+        long end = fpos + data.length();
+        long from = (fpos + granule - 1) / granule * granule;
+        long to = end >= remoteSize ? end : end / granule * granule;
+        if (from >= to) {
+            data.release();
+            return;
+        }
+        pending.register();
+        writer.execute(() -> {
+            try (data) {
+                if (!enabled()) {
+                    return;
+                }
+                BvecqIter it = ITER.get().init(data, from - fpos, to - from);
+                long w = IO.get().pwritev2(fd, it, to - from, from, 0);
+                bytesWritten.addAndGet(w);
+            } catch (IOException | RuntimeException e) {
+                disable("cache write at " + from + " failed: " + e.getMessage());
+            } finally {
+                pending.arriveAndDeregister();
+            }
+        });
+    }
+
+    @Override
+    public void drain() {
+        // the owner's party arrives; the phase advances when every pending write has deregistered
+        pending.awaitAdvance(pending.arrive());
+    }
+
+    @Override
+    public synchronized void invalidate() {
+        Native.ftruncate(fd, 0);
+    }
+
+    /** Waits for background writes, then closes the descriptor. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        drain();
+        closed = true;
+        occupancy.close();
+        Native.close(fd);
+    }
+}
