@@ -17,6 +17,8 @@ public final class Errno {
     public static final int EINTR = 4;
     /** Input/output error. */
     public static final int EIO = 5;
+    /** No such device or address (also: lseek SEEK_DATA/SEEK_HOLE past the last data or hole). */
+    public static final int ENXIO = 6;
     /** Bad file descriptor. */
     public static final int EBADF = 9;
     /** Resource temporarily unavailable (also EWOULDBLOCK). */
@@ -63,6 +65,8 @@ public final class Errno {
     public static final int ENOTEMPTY = 39;
     /** Too many levels of symbolic links. */
     public static final int ELOOP = 40;
+    /** Invalid request descriptor. */
+    public static final int EBADR = 53;
     /** No data available. */
     public static final int ENODATA = 61;
     /** Timer expired. */
