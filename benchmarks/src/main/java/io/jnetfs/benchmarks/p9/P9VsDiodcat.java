@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.jnetfs.benchmarks.p9.P9VsDiodcat [--rounds N] [--inflight 1,4,16] [--variants DIRECT,BULK_SLICE,BULK_COPY]
- *     [--transport SOCKET|IO_URING]
+ *     [--transport SOCKET|IO_URING] [--no-diodcat]
  * </pre>
  */
 public final class P9VsDiodcat {
@@ -67,12 +67,14 @@ public final class P9VsDiodcat {
         int[] inFlight = {1, 4, 16};
         List<Variant> variants = new ArrayList<>(List.of(Variant.values()));
         TransportKind transport = TransportKind.SOCKET;
+        boolean withDiodcat = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--inflight" -> inFlight = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--variants" -> variants = Arrays.stream(args[++i].split(",")).map(Variant::valueOf).toList();
                 case "--transport" -> transport = TransportKind.valueOf(args[++i]);
+                case "--no-diodcat" -> withDiodcat = false;
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -97,8 +99,10 @@ public final class P9VsDiodcat {
                 }
                 for (int r = 0; r < rounds; r++) {
                     double d0 = diod.cpuSeconds();
-                    gbps.computeIfAbsent("diodcat", k -> new ArrayList<>()).add(size / runDiodcat(diodcat) / 1e9);
-                    addCpu(cpu, "diodcat", lastDiodcatCpu, diod.cpuSeconds() - d0);
+                    if (withDiodcat || r == 0) {
+                        gbps.computeIfAbsent("diodcat", k -> new ArrayList<>()).add(size / runDiodcat(diodcat) / 1e9);
+                        addCpu(cpu, "diodcat", lastDiodcatCpu, diod.cpuSeconds() - d0);
+                    }
                     for (Config c : configs) {
                         double c0 = Diod.cpuSeconds(ProcessHandle.current().pid());
                         d0 = diod.cpuSeconds();
