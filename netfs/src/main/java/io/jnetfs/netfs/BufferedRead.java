@@ -40,7 +40,7 @@ final class BufferedRead {
     static CachedFolio readahead(NetfsInode inode, long from, long wantEnd, NetfsOrigin origin) {
         FolioMapping mapping = inode.mapping;
         int shift = mapping.folioShift;
-        long size = inode.remoteSize();
+        long size = inode.size();
         long first = from >>> shift;
         // one request reads at most the window (wantEnd) capped by readaheadMax and a quarter of the
         // page cache, so a huge read proceeds window by window and the cache can evict behind it

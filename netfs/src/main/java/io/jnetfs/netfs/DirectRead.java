@@ -17,7 +17,7 @@ final class DirectRead {
         if (!dst.isNative()) {
             throw new IllegalArgumentException("direct reads need native memory (a MemorySegment from an Arena or a direct ByteBuffer)");
         }
-        long size = inode.remoteSize();
+        long size = inode.size();
         if (pos >= size) {
             return -1;
         }

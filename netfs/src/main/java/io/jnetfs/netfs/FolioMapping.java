@@ -14,6 +14,7 @@ public final class FolioMapping {
     final int folioSize;
     final int folioShift;
     private final ConcurrentSkipListMap<Long, CachedFolio> folios = new ConcurrentSkipListMap<>();
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> dirty = new java.util.concurrent.ConcurrentSkipListSet<>();
 
     FolioMapping(FolioCache cache, int folioSize) {
         if (Integer.bitCount(folioSize) != 1) {
@@ -86,6 +87,32 @@ public final class FolioMapping {
     /** @return the folios with index in {@code [from, to)}, in order */
     public List<CachedFolio> range(long from, long to) {
         return new ArrayList<>(folios.subMap(from, true, to, false).values());
+    }
+
+    /** Records that a folio holds data not yet written back. */
+    void markDirty(CachedFolio f) {
+        dirty.add(f.index);
+    }
+
+    /** Forgets a folio's dirty record (it is being written back, or was dropped). */
+    void clearDirty(long index) {
+        dirty.remove(index);
+    }
+
+    /** @return whether any folio is dirty */
+    public boolean hasDirty() {
+        return !dirty.isEmpty();
+    }
+
+    /** @return the number of dirty folios */
+    public int dirtyCount() {
+        return dirty.size();
+    }
+
+    /** @return the first dirty index at or after {@code from}, or -1 */
+    long nextDirty(long from) {
+        Long i = dirty.ceiling(from);
+        return i == null ? -1 : i;
     }
 
     /** @return how many folios are cached */

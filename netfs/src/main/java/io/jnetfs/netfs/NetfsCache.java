@@ -46,6 +46,22 @@ public interface NetfsCache {
      */
     void write(long fpos, BvecqBuffer data);
 
+    /**
+     * Writes {@code subreq.remaining()} bytes of {@code subreq.iter()} at {@code subreq.position()} (the
+     * cache stream of writeback); terminates the subrequest.
+     *
+     * @param subreq a subrequest of the cache stream
+     */
+    void writeSubreq(NetfsIoSubrequest subreq);
+
+    /**
+     * Forgets what is cached of {@code [start, end)} (a direct write went around the cache).
+     *
+     * @param start the first byte
+     * @param end the byte after the range
+     */
+    void invalidateRange(long start, long end);
+
     /** Waits until the background writes issued so far are done (tests, shutdown). */
     void drain();
 

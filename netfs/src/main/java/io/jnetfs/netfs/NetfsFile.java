@@ -31,9 +31,9 @@ public final class NetfsFile implements AutoCloseable {
         return inode;
     }
 
-    /** @return the file's size on the server, as last known */
+    /** @return the file's size as this client sees it (the server's, plus writes not yet written back) */
     public long size() {
-        return inode.remoteSize();
+        return inode.size();
     }
 
     /**
@@ -47,7 +47,7 @@ public final class NetfsFile implements AutoCloseable {
         if (pos < 0) {
             throw new IllegalArgumentException("invalid pos=" + pos);
         }
-        long size = inode.remoteSize();
+        long size = inode.size();
         if (pos >= size) {
             return dst.byteSize() == 0 ? 0 : -1;
         }
@@ -144,6 +144,115 @@ public final class NetfsFile implements AutoCloseable {
         return ReadSingle.read(inode);
     }
 
+    /**
+     * Writes {@code src} at {@code pos} into the page cache; writeback sends it later (or
+     * {@link #flush()}).
+     *
+     * @return bytes written (all of them)
+     * @throws IOException if a folio written in part could not be read first
+     */
+    public long write(long pos, MemorySegment src) throws IOException {
+        checkOpen();
+        if (pos < 0) {
+            throw new IllegalArgumentException("invalid pos=" + pos);
+        }
+        return BufferedWrite.write(inode, pos, src);
+    }
+
+    /**
+     * Writes {@code b[off..off+len)} at {@code pos} into the page cache.
+     *
+     * @return bytes written
+     */
+    public long write(long pos, byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        return write(pos, MemorySegment.ofArray(b).asSlice(off, len));
+    }
+
+    /**
+     * Writes {@code src}'s remaining bytes at {@code pos}, advancing its position.
+     *
+     * @return bytes written
+     */
+    public int write(long pos, ByteBuffer src) throws IOException {
+        long n = write(pos, MemorySegment.ofBuffer(src));
+        src.position(src.position() + (int) n);
+        return (int) n;
+    }
+
+    /**
+     * Writes straight from the caller's memory to the server (unbuffered), subrequests in strict
+     * sequence; returns when the server acknowledged every byte.
+     *
+     * @return bytes written
+     */
+    public long writeDirect(long pos, MemorySegment src) throws IOException {
+        checkOpen();
+        if (pos < 0) {
+            throw new IllegalArgumentException("invalid pos=" + pos);
+        }
+        return DirectWrite.write(inode, pos, src, NetfsOrigin.NETFS_DIO_WRITE);
+    }
+
+    /**
+     * Writes back every dirty folio and waits until the server acknowledged it.
+     *
+     * @throws IOException the first writeback error since the last report; the folios stay dirty
+     */
+    public void flush() throws IOException {
+        checkOpen();
+        int err = WriteIssue.writebackAll(inode);
+        reportWritebackError("flush", err);
+    }
+
+    /**
+     * {@link #flush()}, then asks the server to make the data durable (Tfsync).
+     */
+    public void fsync() throws IOException {
+        flush();
+        int r = inode.ops.fsync();
+        if (r < 0) {
+            throw io.jnetfs.ffm.Errors.ioException("fsync()", -r);
+        }
+    }
+
+    /**
+     * Sets the file's size on the server and here: cached data past the new end is dropped; growing
+     * makes zeroes.
+     */
+    public void truncate(long newSize) throws IOException {
+        checkOpen();
+        if (newSize < 0) {
+            throw new IllegalArgumentException("invalid size=" + newSize);
+        }
+        int err = WriteIssue.writebackAll(inode);
+        reportWritebackError("truncate", err);
+        int r = inode.ops.truncate(newSize);
+        if (r < 0) {
+            throw io.jnetfs.ffm.Errors.ioException("truncate(size=" + newSize + ")", -r);
+        }
+        FolioMapping m = inode.mapping;
+        long keep = newSize >>> m.folioShift;
+        CachedFolio partial = newSize % m.folioSize != 0 ? m.get(keep) : null;
+        if (partial != null && partial.test(CachedFolio.UPTODATE)) {
+            long off = newSize - partial.fpos();
+            partial.memory.segment().asSlice(off).fill((byte) 0); // bytes past the end read as zeroes
+        }
+        m.invalidate(newSize % m.folioSize != 0 ? keep + 1 : keep);
+        inode.setSize(newSize);
+        if (inode.cache != null) {
+            inode.cache.invalidateRange(newSize, Long.MAX_VALUE);
+        }
+    }
+
+    private void reportWritebackError(String call, int err) throws IOException {
+        int e = err < 0 ? err : inode.wbError;
+        if (e < 0) {
+            inode.wbError = 0; // reported once; the folios stay dirty and the next flush tries again
+            throw io.jnetfs.ffm.Errors.ioException(call + "(): writeback", -e);
+        }
+    }
+
     private synchronized long window(long pos, long end) {
         long max = inode.netfs.config.readaheadMax();
         if (pos == raPrevEnd) {
@@ -157,7 +266,7 @@ public final class NetfsFile implements AutoCloseable {
 
     /** After a sequential read, makes sure the next window is being read. */
     private void readaheadAsync(long end, long window) {
-        long size = inode.remoteSize();
+        long size = inode.size();
         if (end >= size || window <= inode.netfs.config.readaheadInitial()) {
             return;
         }
@@ -178,9 +287,23 @@ public final class NetfsFile implements AutoCloseable {
         }
     }
 
-    /** Closes the handle; the page cache keeps the file's folios. Idempotent. */
+    /**
+     * Writes back what is dirty and closes the handle; the page cache keeps the file's folios.
+     * Idempotent.
+     *
+     * @throws IOException if writeback failed: the data is not lost, it stays dirty in the page cache
+     */
     @Override
-    public void close() {
-        closed = true;
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            if (inode.mapping.hasDirty() || inode.wbError < 0) {
+                flush();
+            }
+        } finally {
+            closed = true;
+        }
     }
 }

@@ -14,8 +14,11 @@ public final class NetfsInode {
     final NetfsRequestOps ops;
     final FolioMapping mapping;
     final NetfsCache cache;
+    private volatile long size;
     private volatile long remoteSize;
     private volatile long zeroPoint;
+    /** The first writeback error not yet reported to flush/fsync/close ({@code -errno}), or 0. */
+    volatile int wbError;
 
     NetfsInode(Netfs netfs, NetfsRequestOps ops, long remoteSize, NetfsCache cache) {
         if (remoteSize < 0) {
@@ -25,8 +28,37 @@ public final class NetfsInode {
         this.ops = ops;
         this.mapping = netfs.pageCache.newMapping(netfs.config.folioSize());
         this.cache = cache;
+        this.size = remoteSize;
         this.remoteSize = remoteSize;
         this.zeroPoint = remoteSize;
+    }
+
+    /** @return the file's size as this client sees it ({@code i_size}): the server's plus local writes */
+    public long size() {
+        return size;
+    }
+
+    /** Extends the local size after a write past the end. */
+    synchronized void extendSize(long end) {
+        if (end > size) {
+            size = end;
+        }
+    }
+
+    /** The server acknowledged data up to {@code end}: its size and the zero point follow. */
+    synchronized void serverHas(long end) {
+        if (end > remoteSize) {
+            remoteSize = end;
+        }
+    }
+
+    /** Sets the local size (truncate) and everything that follows from it. */
+    synchronized void setSize(long newSize) {
+        size = newSize;
+        remoteSize = newSize;
+        if (zeroPoint > newSize) {
+            zeroPoint = newSize;
+        }
     }
 
     /** @return the file's size on the server, as last known */
@@ -59,10 +91,11 @@ public final class NetfsInode {
      *
      * @param size the new size
      */
-    public void updateRemoteSize(long size) {
-        long old = remoteSize;
-        remoteSize = size;
-        zeroPoint = size;
+    public synchronized void updateRemoteSize(long size) {
+        long old = this.size;
+        this.remoteSize = size;
+        this.zeroPoint = size;
+        this.size = Math.max(size, mapping.hasDirty() ? this.size : size);
         if (size < old) {
             mapping.invalidate(size >>> mapping.folioShift);
         }

@@ -62,6 +62,12 @@ public final class NetfsIoRequest {
     volatile int flags;
     volatile int error;
     Object fsPrivate;
+    /** Write requests: stream 0 uploads to the server, stream 1 writes to the cache. */
+    final NetfsIoStream[] streams = {
+        new NetfsIoStream(0, NetfsSource.NETFS_UPLOAD_TO_SERVER),
+        new NetfsIoStream(1, NetfsSource.NETFS_WRITE_TO_CACHE)};
+    /** Read-for-write: the collector marks folios uptodate but leaves them locked for the writer. */
+    boolean keepLocked;
 
     NetfsIoRequest(NetfsInode inode, NetfsOrigin origin, long start, long len, BvecqBuffer buffer) {
         this.inode = inode;
@@ -144,7 +150,11 @@ public final class NetfsIoRequest {
 
     /** Called from {@link NetfsIoSubrequest#terminated}: let the collector look. */
     void subreqTerminated(NetfsIoSubrequest s) {
-        ReadCollect.kick(this);
+        if (origin.isRead()) {
+            ReadCollect.kick(this);
+        } else {
+            WriteCollect.kick(this);
+        }
     }
 
     /**

@@ -168,7 +168,11 @@ final class ReadCollect {
         int i = rreq.nextUnlock;
         long limit = rreq.collectedTo;
         while (i < rreq.nrFolios && rreq.start + (long) (i + 1) * size <= limit) {
-            folios[i].unlock(true, 0);
+            if (rreq.keepLocked) {
+                folios[i].set(CachedFolio.UPTODATE); // the writer that asked holds the lock
+            } else {
+                folios[i].unlock(true, 0);
+            }
             i++;
         }
         rreq.nextUnlock = i;
@@ -188,6 +192,9 @@ final class ReadCollect {
         }
         for (int i = rreq.nextUnlock; i < rreq.nrFolios; i++) {
             CachedFolio f = rreq.folios[i];
+            if (rreq.keepLocked) {
+                continue; // the writer that asked sees the request's error and handles its folio
+            }
             f.unlock(false, rreq.error);
             rreq.inode.mapping.forget(f);
         }

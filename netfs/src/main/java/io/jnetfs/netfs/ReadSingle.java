@@ -15,7 +15,7 @@ final class ReadSingle {
     }
 
     static byte[] read(NetfsInode inode) throws IOException {
-        long size = inode.remoteSize();
+        long size = inode.size();
         if (size > MAX) {
             throw new IllegalArgumentException("object too large for read-single: size=" + size + " (max " + MAX + ")");
         }

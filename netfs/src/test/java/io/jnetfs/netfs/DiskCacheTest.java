@@ -220,6 +220,8 @@ class DiskCacheTest {
         @Override public void write(long fpos, io.jnetfs.bvecq.BvecqBuffer data) { cf.write(fpos, data); }
         @Override public void drain() { cf.drain(); }
         @Override public void invalidate() { cf.invalidate(); }
+        @Override public void writeSubreq(NetfsIoSubrequest s) { cf.writeSubreq(s); }
+        @Override public void invalidateRange(long start, long end) { cf.invalidateRange(start, end); }
 
         @Override
         public void read(NetfsIoSubrequest s) {

@@ -41,7 +41,7 @@ final class LocalTestFs implements NetfsRequestOps, AutoCloseable {
 
     LocalTestFs(Path file, long maxLen, long seed) {
         try (Arena a = Arena.ofConfined()) {
-            this.fd = Native.open(a.allocateFrom(file.toString()), LibC.O_RDONLY(), 0);
+            this.fd = Native.open(a.allocateFrom(file.toString()), LibC.O_RDWR(), 0);
         }
         if (fd < 0) {
             throw new IllegalStateException("open " + file + ": " + Errno.describe(fd));
@@ -114,6 +114,77 @@ final class LocalTestFs implements NetfsRequestOps, AutoCloseable {
             done += r;
         }
         s.terminated(overrun ? done + 1 : done);
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------
+
+    int writeShortPercent;
+    int writeTransientPercent;
+    int writeErrno;               // when set, every upload fails with it (a permanent failure)
+    final AtomicInteger writesInFlight = new AtomicInteger();
+    final AtomicInteger maxWritesInFlight = new AtomicInteger();
+    final AtomicLong writeRpcs = new AtomicLong();
+    final AtomicLong fsyncs = new AtomicLong();
+
+    @Override
+    public int prepareWrite(NetfsIoSubrequest subreq) {
+        subreq.maxLen(maxLen);
+        return 0;
+    }
+
+    @Override
+    public void issueWrite(NetfsIoSubrequest s) {
+        writeRpcs.incrementAndGet();
+        int now = writesInFlight.incrementAndGet();
+        maxWritesInFlight.accumulateAndGet(now, Math::max);
+        long decided;
+        synchronized (this) {
+            if (writeErrno != 0) {
+                decided = -writeErrno;
+            } else if (random.nextInt(100) < writeTransientPercent) {
+                decided = -transientErrno;
+            } else if (random.nextInt(100) < writeShortPercent && s.remaining() > 1) {
+                decided = 1 + random.nextInt((int) Math.min(s.remaining() - 1, Integer.MAX_VALUE - 1));
+            } else {
+                decided = s.remaining();
+            }
+        }
+        Runnable finish = () -> {
+            writesInFlight.decrementAndGet();
+            if (decided <= 0) {
+                s.terminated(decided);
+                return;
+            }
+            BvecqIter it = s.iter();
+            long done = 0;
+            while (done < decided) {
+                int n = it.nextIov(decided - done);
+                long r = Native.pwritev2Address(fd, it.iovAddress(), n, s.position() + done, 0);
+                if (r < 0) {
+                    s.terminated(r);
+                    return;
+                }
+                it.advance(r);
+                done += r;
+            }
+            s.terminated(done);
+        };
+        if (delayMicros > 0) {
+            completer.schedule(finish, delayMicros, TimeUnit.MICROSECONDS);
+        } else {
+            finish.run();
+        }
+    }
+
+    @Override
+    public int fsync() {
+        fsyncs.incrementAndGet();
+        return Native.fsync(fd);
+    }
+
+    @Override
+    public int truncate(long size) {
+        return Native.ftruncate(fd, size);
     }
 
     @Override

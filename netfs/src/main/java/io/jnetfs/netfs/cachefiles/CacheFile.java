@@ -189,6 +189,64 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     }
 
     @Override
+    public void writeSubreq(NetfsIoSubrequest s) {
+        long pos = s.position();
+        long end = pos + s.remaining();
+        long r;
+        if (!enabled()) {
+            r = s.remaining();
+        } else {
+            try {
+                // whole granules only; partial granules at the edges are punched out, never left stale
+                long from = (pos + granule - 1) / granule * granule;
+                long to = end >= remoteSize ? end : end / granule * granule;
+                synchronized (this) {
+                    punch(pos / granule * granule, Math.min(from, end));
+                    if (to < end) {
+                        punch(to, (end + granule - 1) / granule * granule);
+                    }
+                }
+                if (from < to) {
+                    BvecqIter it = s.iter();
+                    it.advance(from - pos);
+                    IO.get().pwritev2(fd, it, to - from, from, 0);
+                    bytesWritten.addAndGet(to - from);
+                }
+                r = s.remaining();
+            } catch (IOException | RuntimeException e) {
+                r = -(e instanceof io.jnetfs.ffm.NativeIoException n ? n.errno() : Errno.EIO);
+            }
+        }
+        if (end > remoteSize) {
+            remoteSize = end;
+        }
+        s.terminated(r);
+    }
+
+    @Override
+    public synchronized void invalidateRange(long start, long end) {
+        long from = start / granule * granule;
+        if (end == Long.MAX_VALUE) {
+            if (Native.ftruncate(fd, from) < 0) {
+                disable("ftruncate of the cache file failed");
+            }
+            remoteSize = Math.min(remoteSize, start);
+            return;
+        }
+        punch(from, (end + granule - 1) / granule * granule);
+    }
+
+    private void punch(long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        int r = Native.fallocate(fd, LibC.FALLOC_FL_PUNCH_HOLE() | LibC.FALLOC_FL_KEEP_SIZE(), from, to - from);
+        if (r < 0) {
+            disable("punching [" + from + ", " + to + ") out of the cache file failed: " + Errno.describe(-r));
+        }
+    }
+
+    @Override
     public void drain() {
         // the owner's party arrives; the phase advances when every pending write has deregistered
         pending.awaitAdvance(pending.arrive());

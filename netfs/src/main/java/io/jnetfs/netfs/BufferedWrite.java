@@ -1,0 +1,96 @@
+package io.jnetfs.netfs;
+
+import io.jnetfs.bvecq.BvecqBuffer;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Buffered writes (the kernel's {@code buffered_write.c}): data is copied into page-cache folios that
+ * are marked dirty; writeback sends them later. A folio written whole needs no read; a folio written in
+ * part is read first (NETFS_READ_FOR_WRITE) unless it lies wholly past the zero point (then it is
+ * zeroes, and nothing is read). A write past the end moves the file's size; the zero point stays at
+ * what the server holds.
+ */
+final class BufferedWrite {
+    /** Past this share of the page cache in dirty folios, a writer writes back first. */
+    static final int DIRTY_LIMIT_DIVISOR = 2;
+
+    private BufferedWrite() {
+    }
+
+    static long write(NetfsInode inode, long pos, MemorySegment src) throws IOException {
+        FolioMapping m = inode.mapping;
+        long timeout = inode.netfs.config.timeoutNanos();
+        long len = src.byteSize();
+        long done = 0;
+        while (done < len) {
+            long at = pos + done;
+            long idx = at >>> m.folioShift;
+            CachedFolio f = m.get(idx);
+            if (f == null) {
+                f = m.addNew(idx, CachedFolio.LOCKED);
+                if (f == null) {
+                    continue; // someone else added it
+                }
+            } else if (!f.lock(timeout)) {
+                if (f.detached()) {
+                    continue;
+                }
+                throw new IOException("write(pos=" + at + ") timed out waiting for folio " + idx);
+            }
+            try {
+                // stable pages: wait for a writeback in flight before changing the folio's bytes
+                if (!f.waitWhile(CachedFolio.WRITEBACK, timeout)) {
+                    throw new IOException("write(pos=" + at + ") timed out waiting for writeback of folio " + idx);
+                }
+                long inFolio = at - f.fpos();
+                long n = Math.min(len - done, f.size() - inFolio);
+                if (!f.test(CachedFolio.UPTODATE) && !(inFolio == 0 && n == f.size())) {
+                    prepare(inode, f);
+                }
+                MemorySegment.copy(src, done, f.memory.segment(), inFolio, n);
+                if (inFolio == 0 && n == f.size()) {
+                    f.set(CachedFolio.UPTODATE); // streaming write: the whole folio is new data
+                }
+                f.set(CachedFolio.DIRTY);
+                m.markDirty(f);
+                done += n;
+                inode.extendSize(at + n);
+            } finally {
+                f.clear(CachedFolio.LOCKED);
+            }
+        }
+        long limit = inode.netfs.config.pageCacheBytes() / DIRTY_LIMIT_DIVISOR;
+        if ((long) m.dirtyCount() * m.folioSize > limit) {
+            int err = WriteIssue.writebackAll(inode); // balance dirty pages
+            if (err < 0 && inode.wbError == 0) {
+                inode.wbError = err;
+            }
+        }
+        return done;
+    }
+
+    /** Makes a locked, not uptodate folio hold the file's data before a partial write. */
+    private static void prepare(NetfsInode inode, CachedFolio f) throws IOException {
+        long zp = inode.zeroPoint();
+        if (f.fpos() >= zp) {
+            f.memory.segment().fill((byte) 0);
+            f.set(CachedFolio.UPTODATE);
+            return;
+        }
+        BvecqBuffer buffer = new BvecqBuffer(4);
+        NetfsIoRequest rreq = new NetfsIoRequest(inode, NetfsOrigin.NETFS_READ_FOR_WRITE, f.fpos(), f.size(), buffer);
+        rreq.folios = new CachedFolio[] {f};
+        rreq.nrFolios = 1;
+        rreq.keepLocked = true;
+        f.memory.get();
+        rreq.nrLoaded = 1;
+        buffer.appendFolio(f.memory, 0, f.size());
+        BufferedRead.dispatch(rreq, null);
+        rreq.await();
+        if (rreq.error < 0) {
+            throw inode.readError(rreq, f.fpos(), f.size());
+        }
+        f.set(CachedFolio.UPTODATE);
+    }
+}
