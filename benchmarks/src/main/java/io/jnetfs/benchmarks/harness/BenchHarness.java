@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make bench}: runs the JMH suite with a profile's settings and {@code -prof gc}, runs the
@@ -272,12 +273,37 @@ public final class BenchHarness {
                 .result(json.toString());
         includes.forEach(b::include);
         excludes.forEach(b::exclude);
-        Collection<RunResult> results = new Runner(b.build()).run();
+        Collection<RunResult> results = runHoldingJmhLock(b);
         List<JmhResult> out = new ArrayList<>();
         for (RunResult r : results) {
             out.add(JmhResult.of(r));
         }
         return out;
+    }
+
+    /**
+     * Runs JMH; while another JMH run on this machine holds JMH's lock ({@code /tmp/jmh.lock}), waits
+     * for it (up to 30 minutes) instead of measuring beside it: two runs at once skew each other.
+     */
+    private Collection<RunResult> runHoldingJmhLock(ChainedOptionsBuilder b) throws RunnerException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        while (true) {
+            try {
+                return new Runner(b.build()).run();
+            } catch (RunnerException e) {
+                boolean locked = String.valueOf(e.getMessage()).contains("Unable to acquire the JMH lock");
+                if (!locked || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log("another JMH run holds /tmp/jmh.lock; waiting for it to finish");
+                try {
+                    Thread.sleep(15_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
