@@ -940,7 +940,7 @@ final class P9Connection implements AutoCloseable {
         }
         // a legitimate reply can overtake the sender's bookkeeping by a few instructions, not more
         long deadline = System.nanoTime() + timeoutNanos;
-        while (!r.isSent()) {
+        for (int spins = 0; !r.isSent(); spins++) {
             if (failErrno != 0) {
                 return null;
             }
@@ -948,7 +948,15 @@ final class P9Connection implements AutoCloseable {
                 protocolError(P9Type.name(type) + " for tag=" + tag + " before its request was sent");
                 return null;
             }
-            Thread.onSpinWait();
+            // the sender is returning from sendmsg (or waiting for its SENDMSG completion): spin a
+            // little, then give it the CPU
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else if (spins < 200) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(this, 10_000);
+            }
         }
         return r;
     }

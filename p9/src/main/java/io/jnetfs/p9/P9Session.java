@@ -54,6 +54,11 @@ final class P9Session implements AutoCloseable {
 
     /** Submits and waits. @return the result, or {@code -errno} */
     private long call(P9Request r) {
+        if (conn.isReceiverThread()) {
+            // only the receiving thread completes requests: waiting on it would wait forever
+            throw new IllegalStateException("blocking 9P request " + P9Type.name(r.type)
+                    + " from a completion callback; issue asynchronous requests there");
+        }
         int s = conn.submit(r);
         if (s < 0) {
             return s;
@@ -563,6 +568,10 @@ final class P9Session implements AutoCloseable {
     }
 
     private long transfer(int type, int fid, int ioSize, long offset, BvecqBuffer buf, long bufOff, long len, int window) {
+        if (conn.isReceiverThread()) {
+            throw new IllegalStateException("blocking 9P " + P9Type.name(type) + " from a completion callback; "
+                    + "issue asynchronous requests there");
+        }
         if (ioSize <= 0 || ioSize > maxData || window <= 0 || len < 0 || bufOff < 0 || bufOff > buf.length() - len) {
             throw new IllegalArgumentException("invalid ioSize=" + ioSize + ", window=" + window + ", len=" + len
                     + ", offset=" + bufOff + " for buffer length=" + buf.length());

@@ -362,6 +362,32 @@ abstract class P9DiodTestBase {
     }
 
     @Test
+    void blockingCallsFromACallbackAreRefused() throws Exception {
+        Files.write(local.resolve("cb"), new byte[100]);
+        try (Fid f = client.open(local.getFileName() + "/cb", P9Flags.P9_DOTL_RDONLY);
+             BvecqBuffer dest = BvecqBuffer.allocate(pool, 4096, 4096);
+             BvecqIter it = new BvecqIter().init(dest, 0, 4096)) {
+            CountDownLatch done = new CountDownLatch(1);
+            Throwable[] seen = new Throwable[1];
+            long[] next = {Long.MIN_VALUE};
+            client.readAsync(f, 0, 4096, it, (cookie, r) -> {
+                try {
+                    client.getattr(f);
+                } catch (IllegalStateException | IOException e) {
+                    seen[0] = e;
+                }
+                // asynchronous requests are fine from here
+                next[0] = client.readAsync(f, 50, 10, it.init(dest, 0, 10), (c2, r2) -> done.countDown(), 0);
+            }, 0);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertTrue(seen[0] instanceof IllegalStateException, String.valueOf(seen[0]));
+            assertTrue(seen[0].getMessage().contains("blocking 9P request Tgetattr from a completion callback"),
+                    seen[0].getMessage());
+            assertTrue(next[0] >= 0);
+        }
+    }
+
+    @Test
     void cancelSendsTflushAndTheTagComesBack() throws Exception {
         Files.write(local.resolve("c"), TestData.bytes(5, 100_000));
         try (Fid f = client.open(local.getFileName() + "/c", P9Flags.P9_DOTL_RDONLY);
