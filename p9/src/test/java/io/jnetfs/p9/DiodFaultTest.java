@@ -119,6 +119,12 @@ class DiodFaultTest {
         int port;
         try (DiodServer d = DiodServer.start(dir)) {
             port = d.port();
+            // the plain connect: uname "root", n_uname NONUNAME (the server looks the name up)
+            try (P9Client c = P9Client.connect(DiodServer.HOST, port, d.aname(), "root")) {
+                assertTrue(c.root().qid().isDirectory());
+                assertEquals(65536, c.msize(), "Debian's diod answers 65536 whatever is asked");
+                assertEquals(65536 - 24, c.maxIoSize());
+            }
             P9Exception e = assertThrows(P9Exception.class,
                     () -> P9Client.connect(d.options().aname(dir.resolve("not-exported").toString()).build()));
             assertTrue(e.getMessage().startsWith("Tattach(fid=0, uname=root, aname=" + dir.resolve("not-exported")),
