@@ -13,6 +13,8 @@ public final class Errno {
     public static final int EPERM = 1;
     /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** No such process (also: no request with that handle). */
+    public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
     /** Input/output error. */
@@ -79,6 +81,8 @@ public final class Errno {
     public static final int EOVERFLOW = 75;
     /** Message too long. */
     public static final int EMSGSIZE = 90;
+    /** Protocol not supported. */
+    public static final int EPROTONOSUPPORT = 93;
     /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
     /** Address already in use. */

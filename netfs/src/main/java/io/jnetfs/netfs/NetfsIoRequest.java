@@ -55,6 +55,8 @@ public final class NetfsIoRequest {
     int nrLoaded;
     int nextUnlock;
 
+    /** Start of the downloaded span not yet copied to the disk cache, or -1. */
+    long copyStart = -1;
     long dispatchedTo;
     long collectedTo;
     long transferred;

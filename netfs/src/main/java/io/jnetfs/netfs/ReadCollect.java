@@ -143,19 +143,45 @@ final class ReadCollect {
         // collected
         rreq.transferred += s.transferred;
         rreq.collectedTo = s.start + s.len;
-        if (s.test(NETFS_SREQ_COPY_TO_CACHE) && s.source == NetfsSource.NETFS_DOWNLOAD_FROM_SERVER
-                && s.transferred > 0 && inode.cache != null && inode.cache.enabled()) {
-            // a slice holds references on the folios' memory until the cache write is done, so the
-            // reader is not delayed and eviction cannot free memory the write still reads
-            BvecqBuffer data = rreq.buffer.slice(s.start - rreq.buffer.fpos(), s.transferred);
-            inode.cache.write(s.start, data);
+        boolean download = s.source == NetfsSource.NETFS_DOWNLOAD_FROM_SERVER && s.test(NETFS_SREQ_COPY_TO_CACHE)
+                && s.transferred > 0 && inode.cache != null && inode.cache.enabled();
+        if (download) {
+            if (rreq.copyStart < 0) {
+                rreq.copyStart = s.start;
+            }
+            copyToCache(rreq, s.start + s.transferred, false);
+        } else if (rreq.copyStart >= 0) {
+            copyToCache(rreq, s.start, true); // the downloaded span ends here
         }
         unlockCollected(rreq);
         rreq.collectPos.advance(s.len);
-        if (rreq.collectPos.isSet() && rreq.buffer.head() != rreq.collectPos.segment()) {
+        if (rreq.copyStart < 0 && rreq.collectPos.isSet() && rreq.buffer.head() != rreq.collectPos.segment()) {
             rreq.buffer.deleteSpent(rreq.collectPos); // spent segments go as collection passes them
         }
         return true;
+    }
+
+    /**
+     * Writes the downloaded span {@code [copyStart, upTo)} to the disk cache in whole granules (and the
+     * short last granule at the end of the file) in the background; what is left waits for more data,
+     * or is dropped when the span ends ({@code end}). Subrequests are sized by the server (9P:
+     * msize - 24), granules by the cache, so the span, not the subrequest, is the unit.
+     */
+    private static void copyToCache(NetfsIoRequest rreq, long upTo, boolean end) {
+        NetfsCache cache = rreq.inode.cache;
+        long g = cache.granule();
+        long from = (rreq.copyStart + g - 1) / g * g;
+        long to = upTo >= rreq.inode.size() ? upTo : upTo / g * g;
+        if (to > from) {
+            // a slice holds references on the folios' memory until the cache write is done, so the
+            // reader is not delayed and eviction cannot free memory the write still reads
+            BvecqBuffer data = rreq.buffer.slice(from - rreq.buffer.fpos(), to - from);
+            cache.write(from, data);
+            rreq.copyStart = to;
+        }
+        if (end || upTo >= rreq.inode.size()) {
+            rreq.copyStart = -1;
+        }
     }
 
     /** Unlocks, uptodate, every folio wholly below {@code collectedTo}: one batch, no index lookups. */
@@ -203,6 +229,10 @@ final class ReadCollect {
 
     /** Every subrequest is collected: unlock what is left, release the buffer, wake the waiter. */
     private static void complete(NetfsIoRequest rreq) {
+        if (rreq.copyStart >= 0 && !rreq.test(NETFS_RREQ_FAILED) && rreq.inode.cache != null
+                && rreq.inode.cache.enabled()) {
+            copyToCache(rreq, rreq.collectedTo, true);
+        }
         if (rreq.test(NETFS_RREQ_FAILED)) {
             failFolios(rreq);
         } else {

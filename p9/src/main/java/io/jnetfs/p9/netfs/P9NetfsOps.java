@@ -1,0 +1,150 @@
+package io.jnetfs.p9.netfs;
+
+import io.jnetfs.ffm.Errno;
+import io.jnetfs.netfs.NetfsIoRequest;
+import io.jnetfs.netfs.NetfsIoSubrequest;
+import io.jnetfs.netfs.NetfsRequestOps;
+import io.jnetfs.netfs.NetfsSreqFlags;
+import io.jnetfs.p9.Fid;
+import io.jnetfs.p9.P9Callback;
+import io.jnetfs.p9.P9Client;
+import io.jnetfs.ffm.NativeIoException;
+import java.io.IOException;
+
+/**
+ * 9P2000.L fills in the netfs request ops (as the kernel's {@code fs/9p/vfs_addr.c} does): a read
+ * subrequest is one Tread straight into the subrequest's buffer, an upload one Twrite sent as ONE
+ * sendmsg from it; the most per RPC is {@code min(msize - 24, iounit)}.
+ *
+ * <p>Completions come back through a primitive callback; the subrequest in flight is found by a slot
+ * index carried in the cookie, so issuing and completing allocate nothing.
+ */
+public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
+    private final P9Client client;
+    private final Fid fid;
+    private final int ioSize;
+    private final int inflight;
+    private final NetfsIoSubrequest[] slots;
+    private final int[] free;
+    private int freeTop;
+
+    /**
+     * @param client the connection
+     * @param fid an open fid of the file (the caller keeps it open while the ops are used)
+     * @param inflight how many RPCs the engine should keep in flight per request
+     */
+    public P9NetfsOps(P9Client client, Fid fid, int inflight) {
+        if (inflight <= 0) {
+            throw new IllegalArgumentException("invalid inflight=" + inflight);
+        }
+        this.client = client;
+        this.fid = fid;
+        this.ioSize = client.ioSize(fid);
+        this.inflight = inflight;
+        this.slots = new NetfsIoSubrequest[1024];
+        this.free = new int[slots.length];
+        for (int i = 0; i < slots.length; i++) {
+            free[i] = slots.length - 1 - i;
+        }
+        this.freeTop = slots.length;
+    }
+
+    /** @return the bytes one Tread or Twrite carries at most */
+    public int ioSize() {
+        return ioSize;
+    }
+
+    @Override
+    public long estimate(NetfsIoRequest rreq) {
+        return (long) ioSize * inflight;
+    }
+
+    @Override
+    public int prepareRead(NetfsIoSubrequest s) {
+        s.maxLen(ioSize);
+        return 0;
+    }
+
+    @Override
+    public void issueRead(NetfsIoSubrequest s) {
+        int slot = take(s);
+        if (slot < 0) {
+            s.terminated(-Errno.EAGAIN);
+            return;
+        }
+        long h = client.readAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
+        if (h < 0) {
+            give(slot);
+            s.terminated(h);
+        }
+    }
+
+    @Override
+    public int prepareWrite(NetfsIoSubrequest s) {
+        s.maxLen(ioSize);
+        return 0;
+    }
+
+    @Override
+    public void issueWrite(NetfsIoSubrequest s) {
+        int slot = take(s);
+        if (slot < 0) {
+            s.terminated(-Errno.EAGAIN);
+            return;
+        }
+        long h = client.writeAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
+        if (h < 0) {
+            give(slot);
+            s.terminated(h);
+        }
+    }
+
+    @Override
+    public void complete(long cookie, long result) {
+        NetfsIoSubrequest s = give((int) cookie);
+        if (result == 0 && s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER) {
+            s.setFlags(NetfsSreqFlags.NETFS_SREQ_HIT_EOF); // Rread count 0: the server's file ends here
+        }
+        s.terminated(result);
+    }
+
+    @Override
+    public int fsync() {
+        try {
+            client.fsync(fid, false);
+            return 0;
+        } catch (NativeIoException e) {
+            return -e.errno();
+        } catch (IOException e) {
+            return -Errno.EIO;
+        }
+    }
+
+    @Override
+    public int truncate(long size) {
+        try {
+            client.truncate(fid, size);
+            return 0;
+        } catch (NativeIoException e) {
+            return -e.errno();
+        } catch (IOException e) {
+            return -Errno.EIO;
+        }
+    }
+
+    private synchronized int take(NetfsIoSubrequest s) {
+        if (freeTop == 0) {
+            return -1;
+        }
+        int slot = free[--freeTop];
+        slots[slot] = s;
+        return slot;
+    }
+
+    private synchronized NetfsIoSubrequest give(int slot) {
+        NetfsIoSubrequest s = slots[slot];
+        slots[slot] = null;
+        free[freeTop++] = slot;
+        return s;
+    }
+}

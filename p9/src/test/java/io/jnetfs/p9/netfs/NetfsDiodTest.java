@@ -1,0 +1,204 @@
+package io.jnetfs.p9.netfs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.jnetfs.fiemap.Extents;
+import io.jnetfs.fiemap.Fiemap;
+import io.jnetfs.fiemap.OccupancyMethod;
+import io.jnetfs.netfs.Netfs;
+import io.jnetfs.netfs.cachefiles.CacheFiles;
+import io.jnetfs.p9.DiodServer;
+import io.jnetfs.p9.P9Client;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The netfs engine over the 9P client against the real diod: reads, the disk cache, writes. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class NetfsDiodTest {
+    @TempDir
+    Path tmp;
+    private Path export;
+    private DiodServer diod;
+    private ExecutorService writer;
+
+    @BeforeEach
+    void start() throws IOException {
+        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        export = Files.createDirectory(tmp.resolve("export"));
+        diod = DiodServer.start(export);
+        writer = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void stop() {
+        if (diod != null) {
+            diod.close();
+        }
+        if (writer != null) {
+            writer.shutdownNow();
+        }
+    }
+
+    private static Netfs netfs() {
+        return new Netfs(Netfs.Config.defaults().withMemory(256L << 20, 128L << 20).withFolioSize(256 << 10)
+                .withTimeout(20, TimeUnit.SECONDS));
+    }
+
+    private P9Netfs mount(P9Client c, Netfs n, CacheFiles cache) {
+        return new P9Netfs(c, n, cache, "9p://" + diod.host() + ":" + diod.port() + diod.aname(), 16);
+    }
+
+    private byte[] readAll(P9File f) throws IOException {
+        byte[] out = new byte[(int) f.size()];
+        for (int pos = 0; pos < out.length; pos += 1 << 20) {
+            int len = Math.min(1 << 20, out.length - pos);
+            assertEquals(len, f.read(pos, out, pos, len));
+        }
+        return out;
+    }
+
+    @Test
+    void randomReadsEqualTheSourceFile() throws IOException {
+        byte[] src = new byte[12_345_678];
+        new Random(1).nextBytes(src);
+        Files.write(export.resolve("r.bin"), src);
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, null).open("r.bin", false)) {
+            Random r = new Random(2);
+            for (int i = 0; i < 200; i++) {
+                int pos = r.nextInt(src.length);
+                int len = Math.min(src.length - pos, r.nextInt(1 << 20));
+                byte[] out = new byte[len];
+                assertEquals(len, f.read(pos, out, 0, len));
+                assertArrayEquals(Arrays.copyOfRange(src, pos, pos + len), out);
+            }
+            assertTrue(n.stats().readRpcs() > 0);
+        }
+    }
+
+    @Test
+    void aColdReadFillsTheCacheAndAWarmReadSendsZeroReadRpcs() throws IOException {
+        byte[] src = new byte[20 << 20];
+        new Random(3).nextBytes(src);
+        Files.write(export.resolve("c.bin"), src);
+        CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
+        Path cacheFile;
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
+            assertArrayEquals(src, readAll(f));
+            f.cacheFile().drain();
+            assertEquals(src.length, n.stats().bytesFromServer());
+            assertEquals(src.length, f.cacheFile().bytesWritten(), "cache: " + f.cacheFile().disabledReason() + " " + n.stats());
+            cacheFile = f.cacheFile().path();
+        }
+        try (Fiemap fm = new Fiemap()) {
+            Extents e = fm.query(cacheFile, 0, Fiemap.WHOLE_FILE, Fiemap.FIEMAP_FLAG_SYNC);
+            assertTrue(e.count() > 0 && e.totalLength() >= src.length, "FIEMAP shows the cached extents: " + e.totalLength());
+        }
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
+            long before = c.repliesReceived();
+            assertArrayEquals(src, readAll(f));
+            assertEquals(0, n.stats().readRpcs(), "a warm read sends zero read RPCs");
+            assertEquals(src.length, n.stats().bytesFromCache());
+            assertTrue(c.repliesReceived() - before < 5, "no Tread went out: " + (c.repliesReceived() - before));
+        }
+    }
+
+    @Test
+    void aFileChangedOnTheServerInvalidatesTheCache() throws IOException {
+        byte[] src = new byte[3 << 20];
+        new Random(4).nextBytes(src);
+        Path file = export.resolve("v.bin");
+        Files.write(file, src);
+        CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
+            readAll(f);
+            f.cacheFile().drain();
+        }
+        new Random(5).nextBytes(src);
+        Files.write(file, src);
+        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
+            assertArrayEquals(src, readAll(f), "the new contents, not the cached old ones");
+            assertEquals(0, n.stats().bytesFromCache());
+        }
+    }
+
+    @Test
+    void randomWritesMatchAModelOnTheServerThroughJnetfsAndDiodcat() throws Exception {
+        Random r = new Random(6);
+        byte[] model = new byte[0];
+        CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).create("w.bin", 0644)) {
+            for (int op = 0; op < 80; op++) {
+                int kind = r.nextInt(10);
+                if (kind < 8) {
+                    int pos = r.nextInt(model.length + (1 << 20));
+                    byte[] d = new byte[1 + r.nextInt(400_000)];
+                    r.nextBytes(d);
+                    f.write(pos, d, 0, d.length);
+                    if (pos + d.length > model.length) {
+                        model = Arrays.copyOf(model, pos + d.length);
+                    }
+                    System.arraycopy(d, 0, model, pos, d.length);
+                } else if (kind == 8) {
+                    int size = r.nextInt(model.length + 1);
+                    f.truncate(size);
+                    model = Arrays.copyOf(model, size);
+                } else {
+                    f.flush();
+                }
+            }
+            f.fsync();
+            assertArrayEquals(model, Files.readAllBytes(export.resolve("w.bin")), "after fsync the server holds it");
+            assertTrue(c.twritesSent() > 0);
+            assertEquals(c.twritesSent(), c.sendmsgCalls() - (c.messagesSent() - c.twritesSent()) >= 0 ? c.twritesSent() : -1);
+        }
+        // read back through jnetfs (fresh engine, the cache file from the writes) and with diodcat
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("w.bin", false)) {
+            assertArrayEquals(model, readAll(f));
+        }
+        Process p = new ProcessBuilder(List.of(DiodServer.DIODCAT.toString(), "-s", diod.host() + ":" + diod.port(),
+                "-m", "65536", "-a", diod.aname(), "w.bin")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] viaDiodcat = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertArrayEquals(model, viaDiodcat, "diodcat reads what jnetfs wrote");
+    }
+
+    @Test
+    void diodKilledDuringWritebackGivesAnErrorAndLosesNoAcknowledgedByte() throws IOException {
+        byte[] first = new byte[4 << 20];
+        new Random(7).nextBytes(first);
+        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, null).create("k.bin", 0644)) {
+            f.write(0, first, 0, first.length);
+            f.fsync(); // acknowledged
+            byte[] more = new byte[8 << 20];
+            new Random(8).nextBytes(more);
+            f.write(first.length, more, 0, more.length);
+            diod.kill();
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, f::fsync);
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30), "the error came within the timeout");
+            assertTrue(f.netfs().inode().mapping().hasDirty(), "unacknowledged data stays dirty: " + e.getMessage());
+            assertThrows(IOException.class, f::close);
+        }
+        byte[] onServer = Files.readAllBytes(export.resolve("k.bin"));
+        assertTrue(onServer.length >= first.length);
+        assertArrayEquals(first, Arrays.copyOf(onServer, first.length), "every acknowledged byte is on the server");
+    }
+}
