@@ -37,7 +37,16 @@ public final class BenchmarkRows implements RowSource {
         rows.add(Row.of("writev: Native.writev (chain floor)", nativeWritev,
                         Peer.c("C writev loop", "writev_loop", BenchmarkRows::cArgs, CPeer.Metric.NS_PER_CALL))
                 .goalWhen(ISSUE_3, Goal.within(0.10, "C")));
-        // chainWritev rows (issue 3) go here: the same three peers with the chain as the subject.
+        String chainWritev = Row.benchmark(WritevBenchmark.class, "chainWritev");
+        rows.add(Row.of("writev: bvecq chain", chainWritev,
+                        Peer.jmh("NIO gathering write", Row.benchmark(WritevBenchmark.class, "nioGatheringWrite")))
+                .goalWhen(ISSUE_3, Goal.atLeast(1.3, "NIO")));
+        rows.add(Row.of("writev: bvecq chain", chainWritev,
+                Peer.jmh("NIO single-write loop", Row.benchmark(WritevBenchmark.class, "nioWriteLoop"))));
+        rows.add(Row.of("writev: bvecq chain", chainWritev,
+                        Peer.c("C writev loop", "writev_loop", BenchmarkRows::cArgs, CPeer.Metric.NS_PER_CALL))
+                .goalWhen(ISSUE_3, Goal.within(0.10, "C")));
+        rows.add(Row.of("writev: bvecq chain", chainWritev, Peer.jmh("Native.writev (floor)", nativeWritev)));
         return rows;
     }
 

@@ -3,6 +3,9 @@ package io.jnetfs.benchmarks.writev;
 import io.jnetfs.benchmarks.support.GatherBuffers;
 import io.jnetfs.benchmarks.support.LoopbackSink;
 import io.jnetfs.benchmarks.support.Scratch;
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIo;
+import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.ffm.Errors;
 import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.gen.LibC;
@@ -43,8 +46,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link #nioWriteLoop()}: N single {@code write(ByteBuffer)} calls</li>
  *   <li>{@link #nativeWritev()}: {@link Native#writev} of a native {@code struct iovec[N]} over the
  *       same memory, the floor of jnetfs's chain path</li>
- *   <li>the bvecq chain variant ({@code chainWritev}) goes here when bvecq-native-view lands
- *       (issue 3), on the same buffers and descriptors</li>
+ *   <li>{@link #chainWritev()}: the bvecq path: a {@link BvecqBuffer} describing the same buffers
+ *       (one segment of N slots), a reused {@link BvecqIter} and {@link BvecqIo#writev}, which hands the
+ *       kernel the segment's own iovec array</li>
  * </ul>
  *
  * <p>Targets: {@code devnull}; {@code file}, a file in the {@link Scratch} directory whose position
@@ -89,6 +93,12 @@ public class WritevBenchmark {
     private long nativePos;
     private Path nioPath;
     private Path nativePath;
+    private Path chainPath;
+    private int chainFd = -1;
+    private long chainPos;
+    private BvecqBuffer chain;
+    private BvecqIter chainIter;
+    private BvecqIo chainIo;
 
     /** Creates the state; JMH fills the {@code @Param} fields and calls the {@code @Setup} methods. */
     public WritevBenchmark() {
@@ -112,6 +122,7 @@ public class WritevBenchmark {
                 nioFile = FileChannel.open(Path.of("/dev/null"), StandardOpenOption.WRITE);
                 nio = nioFile;
                 fd = openNative("/dev/null", LibC.O_WRONLY());
+                chainFd = openNative("/dev/null", LibC.O_WRONLY());
             }
             case "file" -> {
                 bound = FILE_BOUND;
@@ -120,14 +131,24 @@ public class WritevBenchmark {
                 nioFile = FileChannel.open(nioPath, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                 nio = nioFile;
                 fd = openNative(nativePath.toString(), LibC.O_WRONLY() | LibC.O_TRUNC());
+                chainPath = Files.createTempFile(Scratch.dir(), "writev-chain-", ".dat");
+                chainFd = openNative(chainPath.toString(), LibC.O_WRONLY() | LibC.O_TRUNC());
             }
             case "socket" -> {
                 sink = new LoopbackSink();
                 nio = sink.connectNio(false);
                 fd = sink.connectNative(false);
+                chainFd = sink.connectNative(false);
             }
             default -> throw new IllegalArgumentException("invalid target=" + target);
         }
+        // the chain describes the very buffers the other variants write: N slots in one segment
+        chain = new BvecqBuffer(Math.max(iovcnt, 1));
+        for (ByteBuffer b : nioBuffers) {
+            chain.appendExternal(MemorySegment.ofBuffer(b.duplicate().clear()));
+        }
+        chainIter = new BvecqIter();
+        chainIo = new BvecqIo();
     }
 
     private static int openNative(String path, int flags) throws IOException {
@@ -153,8 +174,18 @@ public class WritevBenchmark {
             if (fd >= 0) {
                 Native.close(fd);
             }
+            if (chainFd >= 0) {
+                Native.close(chainFd);
+            }
         }
         fd = -1;
+        chainFd = -1;
+        if (chainPath != null) {
+            Files.deleteIfExists(chainPath);
+        }
+        chain.release();
+        chainIter.close();
+        chainIo.close();
         if (nioPath != null) {
             Files.deleteIfExists(nioPath);
         }
@@ -211,10 +242,31 @@ public class WritevBenchmark {
     }
 
     /**
-     * {@code writev(fd, iov, N)} through the jnetfs gateway.
+     * The bvecq path: {@link BvecqIo#writev} of the chain over the same buffers; the kernel gets the
+     * segment's own iovec array.
      *
      * @return bytes written, for the blackhole
      * @throws IOException if the call fails
+     */
+    @Benchmark
+    public long chainWritev() throws IOException {
+        BvecqIter it = chainIter.init(chain, 0, total);
+        long n = chainIo.writev(chainFd, it, total);
+        if (n != total) {
+            throw shortWrite("BvecqIo.writev", n);
+        }
+        if ((chainPos += n) >= bound) {
+            Native.lseek(chainFd, 0, SEEK_SET);
+            chainPos = 0;
+        }
+        return n;
+    }
+
+    /**
+     * jnetfs's floor: one {@code writev} of the native iovec array over the same buffers.
+     *
+     * @return bytes written, for the blackhole
+     * @throws IOException if the write fails
      */
     @Benchmark
     public long nativeWritev() throws IOException {
