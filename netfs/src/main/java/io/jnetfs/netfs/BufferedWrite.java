@@ -12,8 +12,10 @@ import java.lang.foreign.MemorySegment;
  * what the server holds.
  */
 final class BufferedWrite {
-    /** Past this share of the page cache in dirty folios, a writer writes back first. */
-    static final int DIRTY_LIMIT_DIVISOR = 2;
+    /** Past this share of the page cache in dirty folios, writeback starts in the background. */
+    static final int BACKGROUND_DIVISOR = 16;
+    /** Past this share in dirty folios and folios under writeback, a writer waits (balance dirty pages). */
+    static final int DIRTY_LIMIT_DIVISOR = 4;
 
     private BufferedWrite() {
     }
@@ -60,11 +62,24 @@ final class BufferedWrite {
                 f.clear(CachedFolio.LOCKED);
             }
         }
-        long limit = inode.netfs.config.pageCacheBytes() / DIRTY_LIMIT_DIVISOR;
-        if ((long) m.dirtyCount() * m.folioSize > limit) {
-            int err = WriteIssue.writebackAll(inode); // balance dirty pages
-            if (err < 0 && inode.wbError == 0) {
-                inode.wbError = err;
+        long budget = inode.netfs.config.pageCacheBytes();
+        long dirty = (long) m.dirtyCount() * m.folioSize;
+        if (dirty > budget / BACKGROUND_DIVISOR) {
+            WriteIssue.startWriteback(inode); // the upload overlaps the writer's next copies
+        }
+        long inWriteback = 0;
+        for (NetfsIoRequest w : inode.writesInFlight) {
+            inWriteback += w.isDone() ? 0 : w.len;
+        }
+        if (dirty + inWriteback > budget / DIRTY_LIMIT_DIVISOR) {
+            // balance dirty pages: wait for the oldest writeback before dirtying more
+            NetfsIoRequest oldest = inode.writesInFlight.peek();
+            if (oldest != null) {
+                oldest.await();
+                inode.writesInFlight.remove(oldest);
+                if (oldest.error < 0 && inode.wbError == 0) {
+                    inode.wbError = oldest.error;
+                }
             }
         }
         return done;

@@ -19,6 +19,8 @@ public final class NetfsFile implements AutoCloseable {
     private final NetfsInode inode;
     private long raPrevEnd = -1;
     private long raWindow;
+    /** How far readahead has been issued (the kernel's ra->start + ra->size). */
+    private long raIssuedTo;
     private boolean closed;
 
     NetfsFile(NetfsInode inode) {
@@ -259,25 +261,53 @@ public final class NetfsFile implements AutoCloseable {
             raWindow = Math.min(max, raWindow * 2);
         } else if (raPrevEnd >= 0) {
             raWindow = inode.netfs.config.readaheadInitial();
+            raIssuedTo = 0;
         }
         raPrevEnd = end;
         return raWindow;
     }
 
-    /** After a sequential read, makes sure the next window is being read. */
+    /**
+     * After a sequential read, keeps a window of readahead in flight ahead of the reader: the next
+     * window is issued as soon as the reader enters the current one (the kernel's async readahead at
+     * the PG_readahead mark), so the pipeline never drains at a window's end.
+     */
     private void readaheadAsync(long end, long window) {
         long size = inode.size();
         if (end >= size || window <= inode.netfs.config.readaheadInitial()) {
             return;
         }
-        FolioMapping m = inode.mapping;
-        long idx = end >>> m.folioShift;
-        if (m.get(idx) == null) {
-            try {
-                BufferedRead.readahead(inode, idx << m.folioShift, end + window, NetfsOrigin.NETFS_READAHEAD);
-            } catch (IllegalStateException poolExhausted) {
-                // readahead is a hint: the read itself will ask again
+        long from;
+        long target;
+        synchronized (this) {
+            from = Math.max(raIssuedTo, end);
+            if (from - end >= window / 2) {
+                return; // at least half a window is still ahead of the reader
             }
+            target = Math.min(size, from + window); // a whole window at a time, never a trickle
+            if (from >= target) {
+                return;
+            }
+            raIssuedTo = target;
+        }
+        FolioMapping m = inode.mapping;
+        long at = from >>> m.folioShift << m.folioShift;
+        try {
+            while (at < target) {
+                CachedFolio f = m.get(at >>> m.folioShift);
+                if (f != null) {
+                    at += m.folioSize; // already there or being read
+                    continue;
+                }
+                BufferedRead.readahead(inode, at, target, NetfsOrigin.NETFS_READAHEAD);
+                long next = at + m.folioSize;
+                while (next < target && m.get(next >>> m.folioShift) != null) {
+                    next += m.folioSize;
+                }
+                at = next;
+            }
+        } catch (IllegalStateException poolExhausted) {
+            // readahead is a hint: the read itself will ask again
         }
     }
 

@@ -17,6 +17,9 @@ public final class NetfsInode {
     private volatile long size;
     private volatile long remoteSize;
     private volatile long zeroPoint;
+    /** Writeback requests started and not yet waited for. */
+    final java.util.concurrent.ConcurrentLinkedQueue<NetfsIoRequest> writesInFlight =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** The first writeback error not yet reported to flush/fsync/close ({@code -errno}), or 0. */
     volatile int wbError;
 

@@ -34,7 +34,12 @@ final class WriteIssue {
      * @return 0, or the first error ({@code -errno}) of this writeback
      */
     static int writebackAll(NetfsInode inode) throws IOException {
-        List<NetfsIoRequest> reqs = new ArrayList<>();
+        startWriteback(inode);
+        return awaitWriteback(inode);
+    }
+
+    /** Starts writing back every dirty folio without waiting (background writeback). */
+    static void startWriteback(NetfsInode inode) throws IOException {
         long from = 0;
         while (true) {
             long idx = inode.mapping.nextDirty(from);
@@ -44,12 +49,22 @@ final class WriteIssue {
             NetfsIoRequest w = writebackRun(inode, idx);
             from = w == null ? idx + 1 : (w.start + w.len + inode.mapping.folioSize - 1) >>> inode.mapping.folioShift;
             if (w != null) {
-                reqs.add(w);
+                inode.writesInFlight.add(w);
             }
         }
+    }
+
+    /**
+     * Waits for every writeback request started so far.
+     *
+     * @return 0, or the first error ({@code -errno}) among them
+     */
+    static int awaitWriteback(NetfsInode inode) throws IOException {
         int err = 0;
-        for (NetfsIoRequest w : reqs) {
+        NetfsIoRequest w;
+        while ((w = inode.writesInFlight.peek()) != null) {
             w.await();
+            inode.writesInFlight.remove(w);
             if (w.error < 0 && err == 0) {
                 err = w.error;
             }

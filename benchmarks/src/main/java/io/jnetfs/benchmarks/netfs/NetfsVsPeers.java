@@ -1,0 +1,227 @@
+package io.jnetfs.benchmarks.netfs;
+
+import io.jnetfs.benchmarks.p9.Diod;
+import io.jnetfs.benchmarks.p9.WholeFileReader;
+import io.jnetfs.bvecq.FolioPool;
+import io.jnetfs.fiemap.OccupancyMethod;
+import io.jnetfs.netfs.Netfs;
+import io.jnetfs.netfs.NetfsStats;
+import io.jnetfs.netfs.cachefiles.CacheFiles;
+import io.jnetfs.p9.Fid;
+import io.jnetfs.p9.P9Client;
+import io.jnetfs.p9.P9Flags;
+import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.netfs.P9File;
+import io.jnetfs.p9.netfs.P9Netfs;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The netfs engine against its peers, in one run, round by round so every ratio compares figures taken
+ * under the same machine load (issues 7 and 8):
+ *
+ * <ul>
+ *   <li>cold read of a 1 GiB file through the engine (from diod, filling the disk cache) against the
+ *       raw p9 client reading it with the same number of reads in flight: the engine must add no loss;</li>
+ *   <li>warm read through the engine (empty page cache, full disk cache: no Tread) against fio reading
+ *       the cache file directly ({@code --iomem_align=4096}): goal 0.8x;</li>
+ *   <li>sequential 1 GiB write through the engine (page cache, writeback, fsync) against the raw p9
+ *       client's pipelined Twrites of the same data: goal 0.9x.</li>
+ * </ul>
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+ *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--inflight N]
+ * </pre>
+ */
+public final class NetfsVsPeers {
+    private static final long SIZE = Diod.FILE_SIZE;
+
+    private NetfsVsPeers() {
+    }
+
+    /** One round's figures in MB/s. */
+    record Round(double rawRead, double noCache, double cold, double warm, double fio, double rawWrite, double write) {
+    }
+
+    /**
+     * @param args {@code --rounds N} (default 3), {@code --inflight N} (default 16)
+     */
+    public static void main(String[] args) throws Exception {
+        int rounds = 3;
+        int inflight = 16;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--inflight" -> inflight = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        Path export = Diod.exportDir();
+        Diod.ensureFile();
+        Path cacheDir = Files.createTempDirectory("jnetfs-bench-cache-");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        List<Round> results = new ArrayList<>();
+        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(512L << 20)) {
+            P9Options opts = P9Options.builder(Diod.HOST, diod.port()).aname(export.toString()).uname("root")
+                    .pool(pool).build();
+            for (int r = 0; r < rounds; r++) {
+                double raw = rawRead(opts, inflight, pool);
+                double noCache = engineRead(opts, null, inflight, new Path[1], "nocache");
+                CacheFiles cache = new CacheFiles(cacheDir, 256 << 10, OccupancyMethod.AUTO, writer);
+                cache.clear();
+                Path[] cacheFile = new Path[1];
+                double cold = engineRead(opts, cache, inflight, cacheFile, "cold");
+                double warm = engineRead(opts, cache, inflight, cacheFile, "warm");
+                double fio = fio(cacheFile[0]);
+                double rawW = rawWrite(opts, export);
+                double w = engineWrite(opts, export, inflight);
+                Round rr = new Round(raw, noCache, cold, warm, fio, rawW, w);
+                results.add(rr);
+                System.err.printf(Locale.ROOT, "round %d: %s%n", r + 1, rr);
+            }
+        } finally {
+            writer.shutdownNow();
+            try (var s = Files.walk(cacheDir)) {
+                s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            }
+        }
+        print(results, inflight);
+    }
+
+    private static double rawRead(P9Options opts, int inflight, FolioPool pool) throws IOException {
+        try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+             WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, WholeFileReader.Delivery.ITER, pool)) {
+            long t0 = System.nanoTime();
+            long n = rd.readAll();
+            return mbps(n, System.nanoTime() - t0);
+        }
+    }
+
+    private static Netfs netfs() {
+        return new Netfs(Netfs.Config.defaults().withMemory(1L << 30, 512L << 20).withFolioSize(256 << 10)
+                .withReadahead(4 << 20, 32 << 20).withTimeout(60, TimeUnit.SECONDS));
+    }
+
+    private static double engineRead(P9Options opts, CacheFiles cache, int inflight, Path[] cacheFile, String phase)
+            throws IOException {
+        try (P9Client c = P9Client.connect(opts); Netfs n = netfs();
+             P9File f = new P9Netfs(c, n, cache, "bench://" + opts.port(), inflight).open(Diod.FILE_NAME, false);
+             Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(4 << 20, 4096);
+            long t0 = System.nanoTime();
+            long done = 0;
+            while (done < SIZE) {
+                long got = f.read(done, buf);
+                if (got <= 0) {
+                    throw new IOException(phase + " read ended early at " + done);
+                }
+                done += got;
+            }
+            long t = System.nanoTime() - t0;
+            if (f.cacheFile() != null) {
+                f.cacheFile().drain();
+                cacheFile[0] = f.cacheFile().path();
+            }
+            NetfsStats s = n.stats();
+            if (phase.equals("warm") && s.readRpcs() != 0) {
+                System.err.println("warning: the warm read sent " + s.readRpcs() + " read RPCs");
+            }
+            System.err.println(phase + ": " + s);
+            return mbps(done, t);
+        }
+    }
+
+    private static double fio(Path file) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("fio", "--name=warm", "--filename=" + file, "--rw=read", "--bs=1M",
+                "--ioengine=psync", "--iomem_align=4096", "--size=" + SIZE, "--output-format=json")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("fio failed: " + out);
+        }
+        Matcher m = Pattern.compile("\"bw_bytes\"\\s*:\\s*(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IOException("no bw_bytes in fio output");
+        }
+        return Long.parseLong(m.group(1)) / 1e6;
+    }
+
+    private static double rawWrite(P9Options opts, Path export) throws IOException {
+        try (P9Client c = P9Client.connect(opts); Arena a = Arena.ofConfined()) {
+            MemorySegment chunk = a.allocate(16 << 20, 4096).fill((byte) 7);
+            try (Fid dir = c.walk(c.root()); Fid f = c.create(dir, "w-raw.bin", P9Flags.P9_DOTL_RDWR | P9Flags.P9_DOTL_TRUNC, 0644)) {
+                long t0 = System.nanoTime();
+                for (long off = 0; off < SIZE; off += chunk.byteSize()) {
+                    c.write(f, off, chunk);
+                }
+                c.fsync(f, false);
+                return mbps(SIZE, System.nanoTime() - t0);
+            } finally {
+                Files.deleteIfExists(export.resolve("w-raw.bin"));
+            }
+        }
+    }
+
+    private static double engineWrite(P9Options opts, Path export, int inflight) throws IOException {
+        try (P9Client c = P9Client.connect(opts); Netfs n = netfs(); Arena a = Arena.ofConfined()) {
+            MemorySegment chunk = a.allocate(16 << 20, 4096).fill((byte) 7);
+            try {
+                long t0 = System.nanoTime();
+                try (P9File f = new P9Netfs(c, n, null, "bench", inflight).create("w-engine.bin", 0644)) {
+                    for (long off = 0; off < SIZE; off += chunk.byteSize()) {
+                        f.write(off, chunk);
+                    }
+                    f.fsync();
+                }
+                long t = System.nanoTime() - t0;
+                System.err.println("write: " + n.stats());
+                return mbps(SIZE, t);
+            } finally {
+                Files.deleteIfExists(export.resolve("w-engine.bin"));
+            }
+        }
+    }
+
+    private static double mbps(long bytes, long nanos) {
+        return bytes / (nanos / 1e9) / 1e6;
+    }
+
+    private static void print(List<Round> rs, int inflight) {
+        double raw = median(rs.stream().mapToDouble(Round::rawRead).toArray());
+        double cold = median(rs.stream().mapToDouble(Round::cold).toArray());
+        double noCache = median(rs.stream().mapToDouble(Round::noCache).toArray());
+        double warm = median(rs.stream().mapToDouble(Round::warm).toArray());
+        double fio = median(rs.stream().mapToDouble(Round::fio).toArray());
+        double rawW = median(rs.stream().mapToDouble(Round::rawWrite).toArray());
+        double w = median(rs.stream().mapToDouble(Round::write).toArray());
+        System.out.printf(Locale.ROOT, "| benchmark | jnetfs MB/s | peer | peer MB/s | ratio | goal |%n");
+        System.out.printf(Locale.ROOT, "|---|--:|---|--:|--:|---|%n");
+        System.out.printf(Locale.ROOT, "| netfs cold read 1 GiB (diod, no disk cache), %d in flight | %.0f | raw p9 client, %d in flight | %.0f | %.2f | >= 1.0 %s |%n",
+                inflight, noCache, inflight, raw, noCache / raw, noCache / raw >= 1.0 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "| netfs cold read 1 GiB (diod, fills cache), %d in flight | %.0f | raw p9 client, %d in flight | %.0f | %.2f | >= 1.0 %s |%n",
+                inflight, cold, inflight, raw, cold / raw, cold / raw >= 1.0 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "| netfs warm read 1 GiB (disk cache, 0 Tread) | %.0f | fio psync 1M on the cache file | %.0f | %.2f | >= 0.8 %s |%n",
+                warm, fio, warm / fio, warm / fio >= 0.8 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "| netfs sequential write 1 GiB + fsync | %.0f | raw p9 pipelined Twrites + Tfsync | %.0f | %.2f | >= 0.9 %s |%n",
+                w, rawW, w / rawW, w / rawW >= 0.9 ? "met" : "NOT met");
+        System.out.printf(Locale.ROOT, "%nmedian of %d rounds; each round measures every row once, in the order above%n", rs.size());
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,2 @@
+/** The netfs engine against the raw p9 client and fio: cold and warm reads, sequential writes. */
+package io.jnetfs.benchmarks.netfs;
