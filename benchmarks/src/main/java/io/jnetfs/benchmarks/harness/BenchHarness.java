@@ -72,7 +72,8 @@ public final class BenchHarness {
      * @param machineFacts {@code --machine-facts}
      * @param includes {@code --include REGEX}, JMH benchmark patterns (default: every jnetfs benchmark)
      * @param peers false with {@code --no-peers}
-     * @param report false with {@code --no-report} (BENCHMARKS.md untouched)
+     * @param report false with {@code --no-report} (BENCHMARKS.md and latest.json untouched; the
+     *     timestamped results file is still written)
      * @param repo {@code --repo DIR}, where BENCHMARKS.md and benchmarks/results are
      * @param command {@code --command TEXT}, how the harness was invoked (such as {@code make bench})
      * @param args the arguments without {@code --command}, to print the java command line
@@ -228,7 +229,10 @@ public final class BenchHarness {
         json.put("jmh", new Json.RawJson(jmhText.isBlank() ? "[]" : jmhText));
         String text = Json.write(json);
         Files.writeString(resultsFile, text, StandardCharsets.UTF_8);
-        Files.copy(resultsFile, resultsDir.resolve("latest.json"), StandardCopyOption.REPLACE_EXISTING);
+        if (options.report()) {
+            // a --no-report run (a subset, a trial) leaves the last reported run as latest.json
+            Files.copy(resultsFile, resultsDir.resolve("latest.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
         log("raw results: " + resultsFile);
 
         List<JmhResult> sorted = new ArrayList<>(jmh);
