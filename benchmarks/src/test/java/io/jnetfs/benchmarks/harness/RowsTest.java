@@ -28,7 +28,8 @@ class RowsTest {
         List<Row> rows = Rows.discover(List.of(Row.benchmark(WritevBenchmark.class, "nativeWritev")), s -> { });
         Params issue3 = Params.of("target", "devnull", "shape", "16x65536");
         Params other = Params.of("target", "file", "shape", "16x65536");
-        List<String> goals = rows.stream().map(r -> r.goal().apply(issue3).text()).filter(t -> !t.isEmpty()).toList();
+        List<String> goals = rows.stream().map(r -> r.goal().apply(issue3).text()).filter(t -> !t.isEmpty())
+                .distinct().toList();
         assertEquals(List.of("≥ 1.30x NIO", "within 10% of C"), goals);
         assertTrue(rows.stream().noneMatch(r -> r.goal().apply(other).exists()));
     }

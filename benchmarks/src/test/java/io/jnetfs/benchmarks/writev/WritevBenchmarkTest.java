@@ -46,6 +46,7 @@ class WritevBenchmarkTest {
                         assertEquals(1 << 20, b.nioGatheringWrite(), target + " " + shape);
                         assertEquals(1 << 20, b.nioWriteLoop(), target + " " + shape);
                         assertEquals(1 << 20, b.nativeWritev(), target + " " + shape);
+                        assertEquals(1 << 20, b.chainWritev(), target + " " + shape);
                     }
                 } finally {
                     b.close();
@@ -65,6 +66,7 @@ class WritevBenchmarkTest {
             for (long i = 0; i < calls; i++) {
                 b.nativeWritev();
                 b.nioGatheringWrite();
+                b.chainWritev();
             }
             try (Stream<Path> files = Files.list(scratch)) {
                 for (Path f : files.toList()) {
@@ -77,26 +79,35 @@ class WritevBenchmarkTest {
     }
 
     /**
-     * Once compiled, as JMH measures it, the call allocates nothing. Rounds of 20k calls are measured
-     * until one allocates zero bytes (the interpreter and C1 may allocate before C2 compiles the path;
-     * on a loaded machine that takes a while), or the test fails after 100 rounds.
+     * Once compiled, as JMH measures it, the jnetfs variants allocate nothing. Rounds of 20k calls are
+     * measured until one allocates zero bytes (the interpreter and C1 may allocate before C2 compiles
+     * the path; on a loaded machine that takes a while), or the test fails after 100 rounds.
      */
     @Test
-    void nativeWritevAllocatesNothingOnceCompiled() throws IOException {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    void jnetfsVariantsAllocateNothingOnceCompiled() throws IOException {
         WritevBenchmark b = open("devnull", "16x65536");
         try {
-            long allocated = -1;
-            for (int round = 0; round < 100 && allocated != 0; round++) {
-                long before = threads.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 20_000; i++) {
-                    b.nativeWritev();
-                }
-                allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            }
-            assertEquals(0, allocated, "bytes allocated by 20k nativeWritev calls in the last of 100 rounds");
+            assertEquals(0, allocatedOnceCompiled(b::nativeWritev), "bytes allocated by 20k nativeWritev calls");
+            assertEquals(0, allocatedOnceCompiled(b::chainWritev), "bytes allocated by 20k chainWritev calls");
         } finally {
             b.close();
         }
+    }
+
+    private interface Call {
+        long run() throws IOException;
+    }
+
+    private static long allocatedOnceCompiled(Call call) throws IOException {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long allocated = -1;
+        for (int round = 0; round < 100 && allocated != 0; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++) {
+                call.run();
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        return allocated;
     }
 }
