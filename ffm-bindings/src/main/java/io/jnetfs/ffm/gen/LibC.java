@@ -473,6 +473,15 @@ public class LibC extends LibC$shared {
     public static int F_SETFL() {
         return F_SETFL;
     }
+    private static final int F_DUPFD_CLOEXEC = (int)1030L;
+    /**
+     * {@snippet lang=c :
+     * #define F_DUPFD_CLOEXEC 1030
+     * }
+     */
+    public static int F_DUPFD_CLOEXEC() {
+        return F_DUPFD_CLOEXEC;
+    }
     private static final int FD_CLOEXEC = (int)1L;
     /**
      * {@snippet lang=c :
@@ -499,6 +508,15 @@ public class LibC extends LibC$shared {
      */
     public static int AT_REMOVEDIR() {
         return AT_REMOVEDIR;
+    }
+    private static final int AT_SYMLINK_FOLLOW = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define AT_SYMLINK_FOLLOW 1024
+     * }
+     */
+    public static int AT_SYMLINK_FOLLOW() {
+        return AT_SYMLINK_FOLLOW;
     }
     private static final int SEEK_SET = (int)0L;
     /**
@@ -5735,6 +5753,24 @@ public class LibC extends LibC$shared {
      */
     public static MemorySegment MAP_FAILED() {
         return MAP_FAILED;
+    }
+    private static final long UTIME_NOW = 1073741823L;
+    /**
+     * {@snippet lang=c :
+     * #define UTIME_NOW 1073741823
+     * }
+     */
+    public static long UTIME_NOW() {
+        return UTIME_NOW;
+    }
+    private static final long UTIME_OMIT = 1073741822L;
+    /**
+     * {@snippet lang=c :
+     * #define UTIME_OMIT 1073741822
+     * }
+     */
+    public static long UTIME_OMIT() {
+        return UTIME_OMIT;
     }
     private static final int S_IFMT = (int)61440L;
     /**
