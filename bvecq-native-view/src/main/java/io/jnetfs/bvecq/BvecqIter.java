@@ -109,10 +109,16 @@ public final class BvecqIter implements AutoCloseable {
         int sl = slot;
         long off = offset;
         while (left > 0) {
-            if (sl >= s.nrSlotsAcquire()) {
+            int nr = s.nrSlotsAcquire();
+            if (sl >= nr) {
                 s = nextLive(s);
                 sl = 0;
                 off = 0;
+                continue;
+            }
+            if (sl == 0 && off == 0 && (nr == s.maxSlots() || s.next() != null) && left >= s.bytes()) {
+                left -= s.bytes(); // a whole sealed segment: its byte count is known, skip its slots
+                sl = nr;
                 continue;
             }
             long room = s.slotLen(sl) - off;
@@ -183,6 +189,21 @@ public final class BvecqIter implements AutoCloseable {
         long want = Math.min(maxBytes, count);
         if (want <= 0) {
             return noIov();
+        }
+        if (offset == 0 && slot == 0) {
+            // fast path: the whole of a sealed segment (full, or followed by another: no appends can
+            // race), whose byte count is known without summing its slots
+            Bvecq s = seg;
+            int n = s.nrSlotsAcquire();
+            if (n > 0 && n <= IovecDescriptor.IOV_MAX && (n == s.maxSlots() || s.next() != null)) {
+                long bytes = s.bytes();
+                if (bytes <= want) {
+                    iovAddress = s.bvAddress();
+                    iovCount = n;
+                    iovBytes = bytes;
+                    return n;
+                }
+            }
         }
         if (offset == 0) {
             // direct: the range is whole entries of this segment (or IOV_MAX of them)
