@@ -38,6 +38,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@value #READS} blocks, in batches of {@code depth} reads handed to the kernel with one io_uring_enter
  * that also waits for them. Results are in operations (reads) per second.
  *
+ * <p>The ring is set up like fio's ({@link #flags}).
+ *
  * <ul>
  *   <li>{@code ioUring}: IORING_OP_READ on the plain descriptor;</li>
  *   <li>{@code ioUringFixed}: IORING_OP_READ_FIXED into a registered buffer, on a registered file
@@ -61,6 +63,13 @@ public class UringRandomReadBenchmark {
     /** Reads in flight per io_uring_enter. */
     @Param({"1", "8", "32"})
     public int depth;
+
+    /**
+     * The ring's setup flags: {@code fio} = COOP_TASKRUN, SINGLE_ISSUER and DEFER_TASKRUN with a CQ as
+     * large as the SQ, what fio 3.33's io_uring engine sets up (seen with strace); {@code none} = none.
+     */
+    @Param({"fio"})
+    public String flags;
 
     private Arena arena;
     private IoUring ring;
@@ -101,7 +110,7 @@ public class UringRandomReadBenchmark {
             throw new IOException("open " + file + ": " + fd);
         }
         channel = FileChannel.open(file, StandardOpenOption.READ);
-        ring = IoUring.builder().entries(64).build();
+        ring = ring(flags, 64);
         pool = arena.allocate((long) READS * BLOCK, 4096);
         bufs = new MemorySegment[READS];
         byteBuffers = new ByteBuffer[READS];
@@ -117,6 +126,22 @@ public class UringRandomReadBenchmark {
             offsets[i] = rnd.nextLong(BenchFile.SIZE / BLOCK) * BLOCK;
         }
         sink = new Sink();
+    }
+
+    /**
+     * @param flags {@code "fio"} or {@code "none"}, see {@link #flags}
+     * @param entries SQ (and, for fio's flags, CQ) entries
+     * @return a ring set up on the calling (benchmark) thread
+     * @throws IOException if it cannot be set up
+     */
+    static IoUring ring(String flags, int entries) throws IOException {
+        IoUring.Builder b = IoUring.builder().entries(entries);
+        if (flags.equals("fio")) {
+            b.cqEntries(entries).coopTaskrun().singleIssuer().deferTaskrun();
+        } else if (!flags.equals("none")) {
+            throw new IllegalArgumentException("flags must be fio or none: flags=" + flags);
+        }
+        return b.build();
     }
 
     /** Closes the ring, the descriptors and the memory. */

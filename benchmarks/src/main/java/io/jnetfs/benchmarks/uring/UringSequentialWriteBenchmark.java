@@ -51,6 +51,10 @@ public class UringSequentialWriteBenchmark {
     @Param({"1", "8"})
     public int depth;
 
+    /** The ring's setup flags, as in {@link UringRandomReadBenchmark#flags}. */
+    @Param({"fio"})
+    public String flags;
+
     private Arena arena;
     private Path file;
     private IoUring ring;
@@ -88,7 +92,7 @@ public class UringSequentialWriteBenchmark {
             throw new IOException("open " + file + ": " + fd);
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        ring = IoUring.builder().entries(16).build();
+        ring = UringRandomReadBenchmark.ring(flags, 16);
         bufs = new MemorySegment[WRITES];
         byteBuffers = new ByteBuffer[WRITES];
         for (int i = 0; i < WRITES; i++) {

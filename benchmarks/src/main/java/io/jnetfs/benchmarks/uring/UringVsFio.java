@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.profile.LinuxPerfNormProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -39,7 +41,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ({@code --iodepth_batch_submit=N --iodepth_batch_complete_min=N}, what the JMH benchmarks do):
  * {@code --rw=randread --bs=4k} plain and with {@code --fixedbufs --registerfiles}, and
  * {@code --rw=write --bs=1m}. JMH runs {@link UringRandomReadBenchmark} and
- * {@link UringSequentialWriteBenchmark} with {@code -prof gc} unless {@code --no-gc}.
+ * {@link UringSequentialWriteBenchmark} with {@code -prof gc} unless {@code --no-gc}, and with
+ * {@code -prof perfnorm:events=task-clock} where {@code perf} works, for the CPU time per operation
+ * (fio's comes from its {@code usr_cpu}/{@code sys_cpu}): unlike throughput, CPU time per operation
+ * hardly moves when other processes load the machine.
  */
 public final class UringVsFio {
     private static final Pattern READ_IOPS = Pattern.compile("\"read\"\\s*:\\s*\\{[^{}]*?\"iops\"\\s*:\\s*([0-9.eE+-]+)");
@@ -74,6 +79,7 @@ public final class UringVsFio {
         // per depth: fio, then the JMH benchmarks of that depth at once, so each ratio compares
         // figures taken under the same machine load
         Map<String, Double> fio = new LinkedHashMap<>();
+        Map<String, Double> fioCpu = new LinkedHashMap<>();
         Map<String, double[]> jmh = new LinkedHashMap<>();
         List<String> commands = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
@@ -83,7 +89,9 @@ public final class UringVsFio {
                     commands.add(String.join(" ", base));
                 }
                 best(fio, "read plain " + depth, iops(run(base), READ_IOPS));
+                least(fioCpu, "read plain " + depth, lastFioCpuNanos);
                 best(fio, "read fixed " + depth, iops(run(withFixed(base)), READ_IOPS));
+                least(fioCpu, "read fixed " + depth, lastFioCpuNanos);
                 best(jmh, runJmh(UringRandomReadBenchmark.class, depth, file, gc));
             }
             for (int depth : new int[] {1, 8}) {
@@ -92,7 +100,9 @@ public final class UringVsFio {
                     commands.add(String.join(" ", w));
                 }
                 best(fio, "write plain " + depth, iops(run(w), WRITE_IOPS));
+                least(fioCpu, "write plain " + depth, lastFioCpuNanos);
                 best(fio, "write fixed " + depth, iops(run(withFixed(w)), WRITE_IOPS));
+                least(fioCpu, "write fixed " + depth, lastFioCpuNanos);
                 best(jmh, runJmh(UringSequentialWriteBenchmark.class, depth, file, gc));
             }
         }
@@ -116,6 +126,20 @@ public final class UringVsFio {
             double fc = score(jmh, "UringRandomReadBenchmark.fileChannel", depth);
             out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s | %.2fx | %.2fx | %.2fx |%n", depth,
                     k(fp), k(ff), k(jr), k(jf), k(fc), jf / ff, jr / fp, jr / fc));
+        }
+        out.append("\nCPU time per read, ns (least of the rounds; fio: usr_cpu+sys_cpu of the job, jnetfs: perf"
+                + " task-clock of the JMH fork; a figure other processes' load barely moves; ratio = peer / jnetfs,"
+                + " above 1 means jnetfs spends less)\n\n");
+        out.append("| depth | fio | fio fixed+regfile | jnetfs READ | jnetfs READ_FIXED+regfile | FileChannel | fio fixed/READ_FIXED | fio/READ | FileChannel/READ |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int depth : new int[] {1, 8, 32}) {
+            double fp = fioCpu.get("read plain " + depth);
+            double ff = fioCpu.get("read fixed " + depth);
+            double jr = cpu(jmh, "UringRandomReadBenchmark.ioUring", depth);
+            double jf = cpu(jmh, "UringRandomReadBenchmark.ioUringFixed", depth);
+            double fc = cpu(jmh, "UringRandomReadBenchmark.fileChannel", depth);
+            out.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.0f | %.0f | %.0f | %.2fx | %.2fx | %.2fx |%n", depth,
+                    fp, ff, jr, jf, fc, ff / jf, fp / jr, fc / jr));
         }
         out.append("\n1 MiB sequential writes over a cached 1 GiB file, in place (writes/s = MiB/s)\n\n");
         out.append("| depth | fio | fio fixed+regfile | jnetfs WRITE | jnetfs WRITE_FIXED+regfile | FileChannel | WRITE_FIXED/fio fixed | WRITE/fio | WRITE/FileChannel |\n");
@@ -163,11 +187,38 @@ public final class UringVsFio {
         into.merge(key, value, Math::max);
     }
 
-    /** Keeps the best score per benchmark, with the allocation figure of that run. */
+    private static void least(Map<String, Double> into, String key, double value) {
+        into.merge(key, value, Math::min);
+    }
+
+    /**
+     * Keeps the best throughput per benchmark with the allocation figure of that run, and the least
+     * CPU time per operation of any run.
+     */
     private static void best(Map<String, double[]> into, Map<String, double[]> run) {
         for (Map.Entry<String, double[]> e : run.entrySet()) {
-            into.merge(e.getKey(), e.getValue(), (a, b) -> b[0] > a[0] ? b : a);
+            into.merge(e.getKey(), e.getValue(), (a, b) -> {
+                double[] keep = (b[0] > a[0] ? b : a).clone();
+                keep[2] = Double.isNaN(a[2]) ? b[2] : Double.isNaN(b[2]) ? a[2] : Math.min(a[2], b[2]);
+                return keep;
+            });
         }
+    }
+
+    private static Boolean perf;
+
+    /** @return whether {@code perf stat -e task-clock} works here (JMH's perfnorm profiler needs it) */
+    private static boolean perfAvailable() {
+        if (perf == null) {
+            try {
+                Process p = new ProcessBuilder("perf", "stat", "-e", "task-clock", "true").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                perf = p.waitFor() == 0;
+            } catch (IOException | InterruptedException e) {
+                perf = false;
+            }
+        }
+        return perf;
     }
 
     private static List<String> fioBase(Path file, String rw, String bs, int depth, int seconds) {
@@ -180,6 +231,7 @@ public final class UringVsFio {
 
     private static Map<String, double[]> runJmh(Class<?> benchmark, int depth, Path file, boolean gc)
             throws RunnerException {
+        boolean cpu = perfAvailable();
         ChainedOptionsBuilder o = new OptionsBuilder()
                 .include(benchmark.getName())
                 .forks(1)
@@ -192,21 +244,52 @@ public final class UringVsFio {
         if (gc) {
             o.addProfiler(GCProfiler.class);
         }
-        Collection<RunResult> results = new Runner(o.build()).run();
+        if (cpu) {
+            o.addProfiler(LinuxPerfNormProfiler.class, "events=task-clock");
+        }
+        Collection<RunResult> results = runWhenFree(o);
         Map<String, double[]> scores = new LinkedHashMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark();
             name = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
             double norm = Double.NaN;
+            double cpuNanos = Double.NaN;
             for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
                 if (e.getKey().endsWith("gc.alloc.rate.norm")) {
                     norm = e.getValue().getScore();
+                } else if (e.getKey().endsWith("task-clock")) {
+                    cpuNanos = e.getValue().getScore() * 1e6; // perf counts task-clock in ms
                 }
             }
             String d = r.getParams().getParam("depth");
-            scores.put(name + " " + (d == null ? "-" : d), new double[] {r.getPrimaryResult().getScore(), norm});
+            scores.put(name + " " + (d == null ? "-" : d),
+                    new double[] {r.getPrimaryResult().getScore(), norm, cpuNanos});
         }
         return scores;
+    }
+
+    /**
+     * Runs JMH, waiting while another JMH run on the machine holds its lock ({@code /tmp/jmh.lock}):
+     * two benchmark runs at once would spoil both.
+     */
+    private static Collection<RunResult> runWhenFree(ChainedOptionsBuilder o) throws RunnerException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+        for (;;) {
+            try {
+                return new Runner(o.build()).run();
+            } catch (RunnerException e) {
+                if (!String.valueOf(e.getMessage()).contains("JMH lock") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("# another JMH run holds /tmp/jmh.lock; waiting");
+                try {
+                    Thread.sleep(10_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static String loadAverage() {
@@ -216,6 +299,11 @@ public final class UringVsFio {
         } catch (IOException e) {
             return "?";
         }
+    }
+
+    private static double cpu(Map<String, double[]> jmh, String benchmark, int depth) {
+        double[] s = jmh.get(benchmark + " " + depth);
+        return s == null ? Double.NaN : s[2];
     }
 
     private static double score(Map<String, double[]> jmh, String benchmark, int depth) {
@@ -232,10 +320,40 @@ public final class UringVsFio {
         if (!m.find()) {
             throw new IllegalStateException("no iops in fio output: " + json.substring(0, Math.min(json.length(), 2000)));
         }
-        return Double.parseDouble(m.group(1));
+        double v = Double.parseDouble(m.group(1));
+        lastFioCpuNanos = cpuNanosPerIo(json, p == READ_IOPS ? "read" : "write");
+        System.out.printf(Locale.ROOT, "# fio %s: %.0f IOPS, %.0f ns CPU per I/O (load %s)%n", lastFioJob, v,
+                lastFioCpuNanos, loadAverage());
+        return v;
     }
 
+    private static final Pattern USR_CPU = Pattern.compile("\"usr_cpu\"\\s*:\\s*([0-9.eE+-]+)");
+    private static final Pattern SYS_CPU = Pattern.compile("\"sys_cpu\"\\s*:\\s*([0-9.eE+-]+)");
+
+    /** CPU time of the fio job per I/O: (usr_cpu + sys_cpu) percent of its runtime over its I/O count. */
+    private static double cpuNanosPerIo(String json, String direction) {
+        Matcher dir = Pattern.compile("\"" + direction + "\"\\s*:\\s*\\{[^{}]*?\"runtime\"\\s*:\\s*([0-9]+)"
+                + "[^{}]*?\"total_ios\"\\s*:\\s*([0-9]+)").matcher(json);
+        Matcher usr = USR_CPU.matcher(json);
+        Matcher sys = SYS_CPU.matcher(json);
+        if (!dir.find() || !usr.find() || !sys.find()) {
+            return Double.NaN;
+        }
+        double runtimeNs = Double.parseDouble(dir.group(1)) * 1e6;
+        double ios = Double.parseDouble(dir.group(2));
+        double cpu = (Double.parseDouble(usr.group(1)) + Double.parseDouble(sys.group(1))) / 100.0;
+        return cpu * runtimeNs / ios;
+    }
+
+    /** The CPU time per I/O of the fio run parsed last. */
+    private static double lastFioCpuNanos;
+
+    /** The job of the fio run parsed next, for the progress line. */
+    private static String lastFioJob = "";
+
     private static String run(List<String> command) throws IOException, InterruptedException {
+        lastFioJob = command.stream().filter(a -> a.startsWith("--rw=") || a.startsWith("--iodepth=")
+                || a.equals("--fixedbufs")).reduce((a, b) -> a + " " + b).orElse("");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         int rc = p.waitFor();
