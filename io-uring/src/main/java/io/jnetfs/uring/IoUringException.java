@@ -14,6 +14,7 @@ public final class IoUringException extends NativeIoException {
     /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The {@code IORING_OP_*} number of the failed operation. */
     private final int opcode;
 
     /**

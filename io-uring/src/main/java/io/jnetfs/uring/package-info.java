@@ -13,6 +13,9 @@
  *       and {@code IOSQE_*} numbers under their kernel names; {@link io.jnetfs.uring.Probe}: which
  *       opcodes the running kernel supports.</li>
  *   <li>{@link io.jnetfs.uring.IoUringException}: a failed operation, named by its opcode.</li>
+ *   <li>{@link io.jnetfs.uring.BvecqUring}: a bvecq chain range as ONE READV/WRITEV/SENDMSG/RECVMSG SQE
+ *       on the chain's own iovec array (READ_FIXED/WRITE_FIXED for a single entry of a registered
+ *       folio-pool slab), holding a reference on the chain until the completion.</li>
  *   <li>{@link io.jnetfs.uring.FileIo}: the blocking-style operations the rest of jnetfs needs, with two
  *       implementations giving the same results: one over io_uring, one over plain system calls (the
  *       fallback where io_uring is unavailable).</li>
