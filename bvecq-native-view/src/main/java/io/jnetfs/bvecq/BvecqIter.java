@@ -85,6 +85,11 @@ public final class BvecqIter implements AutoCloseable {
         return this;
     }
 
+    /** @return the segment the cursor is in (for taking a reference on exactly it), or {@code null} */
+    public Bvecq segment() {
+        return seg;
+    }
+
     /** @return the bytes left */
     public long count() {
         return count;

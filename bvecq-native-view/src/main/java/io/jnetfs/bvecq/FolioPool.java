@@ -116,6 +116,11 @@ public final class FolioPool implements AutoCloseable {
         }
     }
 
+    /** @return the most native memory the pool may hold */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** @return the bytes of folios handed out and not yet returned */
     public synchronized long leasedBytes() {
         return leased;

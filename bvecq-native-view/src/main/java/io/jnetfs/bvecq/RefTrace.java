@@ -16,6 +16,8 @@ public enum RefTrace {
     POS,
     /** An iterator's reference on its current segment. */
     ITER,
+    /** An io_uring SQE in flight holds the chain it reads or writes until its completion. */
+    SQE_INFLIGHT,
     /** A spent head segment deleted from its chain. */
     DELETE_SPENT,
     /** A chain released by its owner. */

@@ -224,7 +224,7 @@ public final class BvecqUring implements AutoCloseable {
             lastToken = ring.prepAt(at, op, sqeFlags, fd, offset, iov, n, 0, 0, userData, chain, head);
             return advance(it, bytes);
         } catch (RuntimeException e) {
-            head.put(RefTrace.ITER);
+            head.put(RefTrace.SQE_INFLIGHT);
             throw e;
         }
     }
@@ -246,7 +246,7 @@ public final class BvecqUring implements AutoCloseable {
                     head);
             return advance(it, bytes);
         } catch (RuntimeException e) {
-            head.put(RefTrace.ITER);
+            head.put(RefTrace.SQE_INFLIGHT);
             throw e;
         }
     }
@@ -262,7 +262,7 @@ public final class BvecqUring implements AutoCloseable {
         if (head == null) {
             throw new IllegalArgumentException("the chain is empty or released: chain=" + chain);
         }
-        return head.get(RefTrace.ITER);
+        return head.get(RefTrace.SQE_INFLIGHT);
     }
 
     /**

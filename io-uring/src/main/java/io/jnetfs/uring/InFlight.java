@@ -113,7 +113,7 @@ final class InFlight {
         Bvecq s = segment[slot];
         if (s != null) {
             segment[slot] = null;
-            s.put(RefTrace.ITER);
+            s.put(RefTrace.SQE_INFLIGHT);
         }
         pin[slot] = null;
         attachment[slot] = null;
