@@ -1,0 +1,158 @@
+package io.jnetfs.cli;
+
+import io.jnetfs.p9.P9Descriptor;
+import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.TransportKind;
+import io.jnetfs.uring.IoUring;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The options every command takes, before or after the command's name ({@code scope = INHERIT}):
+ * how to reach the server, the engine's and the cache's settings, and how much to say.
+ */
+public final class CommonOptions {
+    /** Default RPCs in flight per request. */
+    public static final int DEFAULT_INFLIGHT = 16;
+    /** Default request timeout in seconds. */
+    public static final int DEFAULT_TIMEOUT_SECONDS = 30;
+
+    @Option(names = "--aname", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "The export to attach (diod names its exports by their path, e.g. /srv/export). Default: \"\".")
+    String aname = "";
+
+    @Option(names = "--uname", paramLabel = "USER", scope = ScopeType.INHERIT,
+            description = "The user to attach as. Default: this process's user (by name and uid).")
+    String uname;
+
+    @Option(names = "--cache", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "The disk cache directory. Default: $XDG_CACHE_HOME/jnetfs (~/.cache/jnetfs).")
+    Path cache;
+
+    @Option(names = "--no-cache", scope = ScopeType.INHERIT,
+            description = "Use no disk cache: every read of a remote file goes to the server.")
+    boolean noCache;
+
+    @Option(names = "--msize", paramLabel = "BYTES", scope = ScopeType.INHERIT, converter = SizeConverter.class,
+            description = "The 9P msize to ask for (4K .. 16M; the server may grant less). Default: 1M.")
+    long msize = P9Options.DEFAULT_MSIZE;
+
+    @Option(names = "--inflight", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "Reads or writes in flight per request. Default: " + DEFAULT_INFLIGHT + ".")
+    int inflight = DEFAULT_INFLIGHT;
+
+    @Option(names = "--io-uring", negatable = true, scope = ScopeType.INHERIT,
+            description = "Send and receive 9P messages through io_uring (--no-io-uring: sendmsg/recvmsg system calls). "
+                    + "Default: io_uring when this kernel allows it.")
+    Boolean ioUring;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,
+            description = "How long a request may take. Default: " + DEFAULT_TIMEOUT_SECONDS + ".")
+    int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress bar, no warnings.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Say what is done; on failure, the full error (the 9P request, the stack).")
+    boolean verbose;
+
+    @Option(names = "--stats", scope = ScopeType.INHERIT,
+            description = "After the command, print its counters (as `jnetfs stats` does) to stderr.")
+    boolean stats;
+
+    /** Made by picocli. */
+    public CommonOptions() {
+    }
+
+    /** {@return whether {@code -q} was given} */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /** {@return whether {@code -v} was given} */
+    public boolean verbose() {
+        return verbose;
+    }
+
+    /** {@return whether {@code --stats} was given} */
+    public boolean stats() {
+        return stats;
+    }
+
+    /**
+     * The cache directory: {@code --cache}, else {@code $XDG_CACHE_HOME/jnetfs}, else
+     * {@code ~/.cache/jnetfs}.
+     *
+     * @return the directory (not made here)
+     */
+    public Path cacheDir() {
+        if (cache != null) {
+            return cache.toAbsolutePath();
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) {
+            return Path.of(xdg, "jnetfs");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "jnetfs");
+    }
+
+    /**
+     * Resolves the options into settings.
+     *
+     * @return the settings
+     * @throws CommandFailure ({@link ExitCodes#USAGE}) for a value out of range
+     */
+    public Settings settings() throws CommandFailure {
+        if (msize < 4096 || msize > (16 << 20)) {
+            throw CommandFailure.usage("invalid --msize=" + msize + " (4K .. 16M)");
+        }
+        if (inflight < 1 || inflight > 1024) {
+            throw CommandFailure.usage("invalid --inflight=" + inflight + " (1 .. 1024)");
+        }
+        if (timeoutSeconds < 1 || timeoutSeconds > 86_399) {
+            throw CommandFailure.usage("invalid --timeout=" + timeoutSeconds + " (1 .. 86399 seconds)");
+        }
+        String user = uname;
+        int nUname = P9Descriptor.NONUNAME;
+        if (user == null) {
+            user = System.getProperty("user.name", "root");
+            nUname = currentUid();
+        }
+        TransportKind transport;
+        if (ioUring == null) {
+            transport = IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
+        } else {
+            transport = ioUring ? TransportKind.IO_URING : TransportKind.SOCKET;
+        }
+        Path dir = cacheDir();
+        return new Settings(aname, user, nUname, (int) msize, inflight, transport, Duration.ofSeconds(timeoutSeconds),
+                noCache ? null : dir, dir);
+    }
+
+    /** {@return the real uid of this process ({@code /proc/self} is owned by it), or P9_NONUNAME} */
+    static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return P9Descriptor.NONUNAME;
+        }
+    }
+
+    /** Parses sizes such as {@code 64K} for picocli. */
+    public static final class SizeConverter implements ITypeConverter<Long> {
+        /** Made by picocli. */
+        public SizeConverter() {
+        }
+
+        @Override
+        public Long convert(String value) {
+            return Sizes.parse(value);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.jnetfs.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every subcommand does around its work: start a {@link Run} (settings, sessions, counters), run,
+ * and close it (which closes the sessions and keeps or prints the counters).
+ */
+abstract class Subcommand implements Callable<Integer> {
+    @ParentCommand
+    JnetfsCommand parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() throws Exception {
+        try (Run run = parent.newRun()) {
+            return execute(run);
+        } finally {
+            parent.terminal().out().flush();
+            parent.terminal().stdout().flush();
+        }
+    }
+
+    /**
+     * The command's work.
+     *
+     * @param run the run: operands resolved through it, output written through it
+     * @return the exit code
+     * @throws Exception a {@link CommandFailure} naming what failed, or any other failure
+     */
+    abstract int execute(Run run) throws Exception;
+
+    /** {@return the subcommand's name, as error messages show it} */
+    String name() {
+        return spec.name();
+    }
+}
