@@ -18,18 +18,22 @@ GEN_PKG_DIR := $(GEN_DIR)/io/jnetfs/ffm/gen
 
 all: build
 
-## build: compile and package every module (no tests)
+## build: compile and package every module (no tests); leaves bin/jnetfs ready to run
+## (it runs the shaded jar cli/target/jnetfs.jar with a JDK >= 25 found by .ci/find-jdk)
 build:
 	$(MVN) -q install -DskipTests
+	@chmod +x bin/jnetfs
 
 ## test: the whole test suite, as CI runs it
 test:
 	$(MVN) install
 
-## demo: the main job (for now: a smoke run of the bindings against the real kernel)
+## demo: the main job: starts a 9P server (diod, installed with apt-get when missing and run as root)
+## on 127.0.0.1 exporting a temporary directory, writes a 256 MiB file through jnetfs, reads it cold
+## (from the server, filling the disk cache) and warm (from the cache), checks the checksums, prints
+## throughput and counters per phase, and stops the server
 demo: build
-	$(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED \
-	  -cp ffm-bindings/target/classes io.jnetfs.ffm.Smoke
+	bin/jnetfs demo
 
 ## bindings: regenerate io.jnetfs.ffm.gen with a jextract found on PATH
 bindings:
