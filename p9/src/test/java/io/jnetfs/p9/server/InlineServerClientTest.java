@@ -1,0 +1,9 @@
+package io.jnetfs.p9.server;
+
+/** {@link ServerClientTestBase} with every request run by the connection's reader thread (the default). */
+class InlineServerClientTest extends ServerClientTestBase {
+    @Override
+    int workers() {
+        return 0;
+    }
+}
