@@ -179,9 +179,14 @@ public final class BenchHarness {
         log(expected.size() + " benchmarks to run with " + options.profile().jmhOptions());
 
         Path jmhJson = Files.createTempFile(scratch, "jmh-", ".json");
-        List<JmhResult> jmh = runJmh(includes, excludes, jmhJson);
-        String jmhText = Files.exists(jmhJson) ? Files.readString(jmhJson, StandardCharsets.UTF_8) : "[]";
-        Files.deleteIfExists(jmhJson);
+        List<JmhResult> jmh;
+        String jmhText;
+        try {
+            jmh = runJmh(includes, excludes, jmhJson);
+            jmhText = Files.readString(jmhJson, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(jmhJson);
+        }
         if (jmh.isEmpty()) {
             log("no benchmark produced a result");
             return 1;
