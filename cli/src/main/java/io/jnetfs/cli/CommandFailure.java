@@ -87,6 +87,24 @@ public final class CommandFailure extends IOException {
     }
 
     /**
+     * The same failure about another path (a copy's failure on its partial file is reported under the
+     * destination's name).
+     *
+     * @param other what failed, as the user wrote it
+     * @return the failure naming {@code other}
+     */
+    public CommandFailure at(String other) {
+        String m = getMessage();
+        String reason = what != null && m.startsWith(what + ": ") ? m.substring(what.length() + 2) : m;
+        if (doing != null && reason.startsWith(doing + ": ")) {
+            reason = reason.substring(doing.length() + 2);
+        }
+        CommandFailure f = new CommandFailure(other, doing, reason, exitCode, getCause());
+        f.setStackTrace(getStackTrace());
+        return f;
+    }
+
+    /**
      * Why a failure happened, in the user's words: the errno's description and name where one is
      * known ({@code No such file or directory (ENOENT)}), else the exception's message.
      *

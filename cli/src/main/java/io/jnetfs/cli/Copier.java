@@ -126,6 +126,9 @@ final class Copier implements AutoCloseable {
                 to.setModeAndTimes(partial, info.permissions(), info.atimeNanos(), info.mtimeNanos());
                 to.rename(partial, dst);
                 done = true;
+            } catch (CommandFailure f) {
+                // the partial file is ours, not the user's: name the destination
+                throw to.display(partial).equals(f.what()) ? f.at(to.display(dst)) : f;
             } finally {
                 bar.finish();
                 if (!done && w != null) {

@@ -28,6 +28,7 @@ public final class Main {
     public static void main(String[] args) {
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         Partials.installShutdownHook(err);
+        ConsoleLog.install(err);
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         int code = run(stdout, err, Terminal.stderrIsTty(), Terminal.columns(), args);
         System.exit(code);

@@ -37,6 +37,7 @@ final class Run implements AutoCloseable {
         this.options = options;
         this.settings = options.settings();
         this.terminal = terminal;
+        ConsoleLog.configure(options.quiet(), options.verbose());
     }
 
     /** {@return the settings} */

@@ -92,8 +92,13 @@ public record TransferStats(String command, Instant when, long bytes, long nanos
         b.append("nanos=").append(nanos).append('\n');
         counters.forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         Path tmp = dir.resolve(FILE + Partials.SUFFIX + ProcessHandle.current().pid());
-        Files.writeString(tmp, b, StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     /**

@@ -107,6 +107,27 @@ class CliUnitTest {
     }
 
     @Test
+    void libraryLogRecordsBecomeOneLineMessages() {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        ConsoleLog log = new ConsoleLog(new java.io.PrintStream(b, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            ConsoleLog.configure(false, false);
+            log.publish(new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "disk cache switched off"));
+            log.publish(new java.util.logging.LogRecord(java.util.logging.Level.FINE, "detail"));
+            assertEquals("jnetfs: warning: disk cache switched off\n", b.toString(java.nio.charset.StandardCharsets.UTF_8));
+            b.reset();
+            ConsoleLog.configure(true, false);
+            log.publish(new java.util.logging.LogRecord(java.util.logging.Level.WARNING, "quiet"));
+            assertEquals("", b.toString(java.nio.charset.StandardCharsets.UTF_8), "-q");
+            ConsoleLog.configure(false, true);
+            log.publish(new java.util.logging.LogRecord(java.util.logging.Level.FINE, "detail"));
+            assertEquals("jnetfs: detail\n", b.toString(java.nio.charset.StandardCharsets.UTF_8), "-v");
+        } finally {
+            ConsoleLog.configure(false, false);
+        }
+    }
+
+    @Test
     void statsRoundTripThroughTheStateDirectory() throws IOException {
         TransferStats s = new TransferStats("jnetfs cat x", Instant.parse("2026-01-02T03:04:05Z"), 3 << 20, 1_000_000_000L,
                 Map.of("bytes_from_server", 3L << 20, "read_rpcs", 48L, "sendmsg_calls", 50L));
