@@ -33,9 +33,11 @@ import java.nio.charset.StandardCharsets;
  * points out of the root is refused ({@code EXDEV}).
  *
  * <p>Opening a walked fid (Tlopen) reopens its {@code O_PATH} descriptor through
- * {@code /proc/self/fd/N}: the same inode, never a path resolved again (a symbolic link cannot be
- * opened: {@code ELOOP}). Attributes are read with {@code fstatat(fd, "", AT_EMPTY_PATH |
- * AT_SYMLINK_NOFOLLOW)}, set through the same {@code /proc/self/fd} names.
+ * {@code /proc/self/fd/N}: the same inode, never a path resolved again. A fid of a symbolic link is
+ * opened, as diod does, at what the link points to, but resolved from the root with
+ * {@code RESOLVE_BENEATH}: a link that leads out of the root fails with {@code EXDEV} (diod opens
+ * it). Attributes are read with {@code fstatat(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)}, set
+ * through the same {@code /proc/self/fd} names.
  *
  * <pre>
  *   qid.type    = P9_QTDIR for S_IFDIR, P9_QTSYMLINK for S_IFLNK, else P9_QTFILE
@@ -245,13 +247,18 @@ final class DirExport implements ExportOps, AutoCloseable {
         if (relPath.isEmpty()) {
             return Native.fcntl(rootFd, LibC.F_DUPFD_CLOEXEC(), 0);
         }
+        return openFromRoot(s, relPath, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
+    }
+
+    /** {@code openat2(root, relPath, flags, resolve)}; the path goes through {@link Scratch#link}. */
+    private int openFromRoot(Scratch s, String relPath, int flags, long resolve) {
         byte[] p = relPath.getBytes(StandardCharsets.UTF_8);
         if (p.length > Scratch.PATH_MAX - 1) {
             return -Errno.ENAMETOOLONG;
         }
         Scratch.cString(MemorySegment.ofArray(p), 0, p.length, s.link);
-        return openat2(s, rootFd, s.link, O_PATH | O_DIRECTORY | O_CLOEXEC, 0,
-                RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS);
+        return openat2(s, rootFd, s.link, flags, 0, resolve);
     }
 
     private static boolean isDots(MemorySegment name, int len, int dots) {
@@ -303,9 +310,14 @@ final class DirExport implements ExportOps, AutoCloseable {
             return -Errno.EBADF;
         }
         int fd;
-        do {
-            fd = Native.openat(procFd, s.procName(f.pathFd), flags | O_CLOEXEC, 0);
-        } while (fd == -Errno.EINTR);
+        if ((f.qidType & P9Flags.P9_QTSYMLINK) != 0) {
+            // as diod, open what the link points at, but resolved from the root and beneath it
+            fd = openFromRoot(s, f.relPath, flags | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+        } else {
+            do {
+                fd = Native.openat(procFd, s.procName(f.pathFd), flags | O_CLOEXEC, 0);
+            } while (fd == -Errno.EINTR);
+        }
         if (fd < 0) {
             return fd;
         }
