@@ -131,13 +131,17 @@ final class Copier implements AutoCloseable {
                 throw to.display(partial).equals(f.what()) ? f.at(to.display(dst)) : f;
             } finally {
                 bar.finish();
-                if (!done && w != null) {
-                    w.close();
+                if (!done) {
+                    if (w != null) {
+                        w.close();
+                    }
                     try {
-                        to.remove(partial, false);
+                        to.remove(partial, false); // also when create failed after making the file
                     } catch (IOException | RuntimeException e) {
-                        run.warn("could not remove the partial file " + to.display(partial) + ": "
-                                + CommandFailure.reason(e));
+                        if (w != null && ExitCodes.of(e) != ExitCodes.NOT_FOUND) {
+                            run.warn("could not remove the partial file " + to.display(partial) + ": "
+                                    + CommandFailure.reason(e));
+                        }
                     }
                 }
                 registered.close();
