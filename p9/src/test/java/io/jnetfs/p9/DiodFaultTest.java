@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.uring.IoUring;
@@ -30,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DiodFaultTest {
     @BeforeAll
     static void needDiod() {
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        DiodServer.assumeAvailable();
     }
 
     static Stream<TransportKind> transports() {

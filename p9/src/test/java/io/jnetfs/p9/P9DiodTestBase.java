@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
@@ -34,7 +33,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The client against the real diod, once per transport and receive mode (the subclasses). One diod per
- * class; each test works in a directory of its own and checks that it leaks no fid.
+ * class, a process or a container ({@link DiodMode}); each test works in a directory of its own and
+ * checks that it leaks no fid.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class P9DiodTestBase {
@@ -51,7 +51,7 @@ abstract class P9DiodTestBase {
 
     @BeforeAll
     static void startDiod() throws IOException {
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        DiodServer.assumeAvailable();
         export = Files.createTempDirectory("p9-diod-export-");
         diod = DiodServer.start(export);
         pool = new FolioPool(512L << 20);

@@ -40,7 +40,7 @@ class NetfsDiodTest {
 
     @BeforeEach
     void start() throws IOException {
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        DiodServer.assumeAvailable();
         export = Files.createDirectory(tmp.resolve("export"));
         diod = DiodServer.start(export);
         writer = Executors.newSingleThreadExecutor();
@@ -173,6 +173,9 @@ class NetfsDiodTest {
         try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("w.bin", false)) {
             assertArrayEquals(model, readAll(f));
         }
+        // in container mode diodcat (from the diod package) may not be on this side
+        assumeTrue(Files.isExecutable(DiodServer.DIODCAT),
+                DiodServer.DIODCAT + " is not installed: the diodcat check is skipped");
         Process p = new ProcessBuilder(List.of(DiodServer.DIODCAT.toString(), "-s", diod.host() + ":" + diod.port(),
                 "-m", "65536", "-a", diod.aname(), "w.bin")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] viaDiodcat = p.getInputStream().readAllBytes();
