@@ -24,6 +24,9 @@ import java.lang.invoke.VarHandle;
  * {@code openat}, {@code fcntl}, {@code ioctl}, {@code syscall}) get one cached handle per argument
  * shape.
  *
+ * <p>Each handle sits in a holder class of its own, so it is linked on first use (a command that makes
+ * five kinds of call links five handles, not sixty) and is still a constant to the JIT.
+ *
  * <p>The errno capture buffer is per thread and allocated once, so the calls allocate nothing on the
  * Java heap. Pointer arguments are {@link MemorySegment}s owned by the caller; this class keeps no
  * reference to them after the call returns.
@@ -50,89 +53,252 @@ public final class Native {
     /** {@code SYS_openat2}. */
     public static final long NR_OPENAT2 = LibC.__NR_openat2();
 
-    private static final MethodHandle READ = capture(LibC.read$address(), LibC.read$descriptor());
-    private static final MethodHandle WRITE = capture(LibC.write$address(), LibC.write$descriptor());
-    private static final MethodHandle PREAD = capture(LibC.pread$address(), LibC.pread$descriptor());
-    private static final MethodHandle PWRITE = capture(LibC.pwrite$address(), LibC.pwrite$descriptor());
-    private static final MethodHandle READV = capture(LibC.readv$address(), LibC.readv$descriptor());
-    private static final MethodHandle WRITEV = capture(LibC.writev$address(), LibC.writev$descriptor());
-    private static final MethodHandle PREADV2 = capture(LibC.preadv2$address(), LibC.preadv2$descriptor());
-    private static final MethodHandle PWRITEV2 = capture(LibC.pwritev2$address(), LibC.pwritev2$descriptor());
-    private static final MethodHandle OPEN = variadic(LibC.open.address(),
-            FunctionDescriptor.of(C_INT, C_POINTER, C_INT), C_INT);
-    private static final MethodHandle OPENAT = variadic(LibC.openat.address(),
-            FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT), C_INT);
-    private static final MethodHandle CLOSE = capture(LibC.close$address(), LibC.close$descriptor());
-    private static final MethodHandle FSYNC = capture(LibC.fsync$address(), LibC.fsync$descriptor());
-    private static final MethodHandle FDATASYNC = capture(LibC.fdatasync$address(), LibC.fdatasync$descriptor());
-    private static final MethodHandle FTRUNCATE = capture(LibC.ftruncate$address(), LibC.ftruncate$descriptor());
-    private static final MethodHandle FALLOCATE = capture(LibC.fallocate$address(), LibC.fallocate$descriptor());
-    private static final MethodHandle LSEEK = capture(LibC.lseek$address(), LibC.lseek$descriptor());
-    private static final MethodHandle FSTAT = capture(LibC.fstat$address(), LibC.fstat$descriptor());
-    private static final MethodHandle FSTATAT = capture(LibC.fstatat$address(), LibC.fstatat$descriptor());
-    private static final MethodHandle FSTATFS = capture(LibC.fstatfs$address(), LibC.fstatfs$descriptor());
-    private static final MethodHandle UNLINKAT = capture(LibC.unlinkat$address(), LibC.unlinkat$descriptor());
-    private static final MethodHandle MKDIRAT = capture(LibC.mkdirat$address(), LibC.mkdirat$descriptor());
-    private static final MethodHandle RENAMEAT = capture(LibC.renameat$address(), LibC.renameat$descriptor());
-    private static final MethodHandle SYMLINKAT = capture(LibC.symlinkat$address(), LibC.symlinkat$descriptor());
-    private static final MethodHandle READLINKAT = capture(LibC.readlinkat$address(), LibC.readlinkat$descriptor());
-    private static final MethodHandle LINKAT = capture(LibC.linkat$address(), LibC.linkat$descriptor());
-    private static final MethodHandle FCHMOD = capture(LibC.fchmod$address(), LibC.fchmod$descriptor());
-    private static final MethodHandle FCHMODAT = capture(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
-    private static final MethodHandle FCHOWNAT = capture(LibC.fchownat$address(), LibC.fchownat$descriptor());
-    private static final MethodHandle UTIMENSAT = capture(LibC.utimensat$address(), LibC.utimensat$descriptor());
-    private static final MethodHandle GETDENTS64 = capture(LibC.getdents64$address(), LibC.getdents64$descriptor());
-    private static final MethodHandle FCNTL_INT = variadic(LibC.fcntl.address(),
-            FunctionDescriptor.of(C_INT, C_INT, C_INT), C_INT);
-    private static final MethodHandle DUP = capture(LibC.dup$address(), LibC.dup$descriptor());
-    private static final MethodHandle PIPE2 = capture(LibC.pipe2$address(), LibC.pipe2$descriptor());
-    private static final MethodHandle POLL = capture(LibC.poll$address(), LibC.poll$descriptor());
-    private static final MethodHandle SOCKET = capture(LibC.socket$address(), LibC.socket$descriptor());
-    private static final MethodHandle SOCKETPAIR = capture(LibC.socketpair$address(), LibC.socketpair$descriptor());
-    private static final MethodHandle CONNECT = capture(LibC.connect$address(), LibC.connect$descriptor());
-    private static final MethodHandle BIND = capture(LibC.bind$address(), LibC.bind$descriptor());
-    private static final MethodHandle LISTEN = capture(LibC.listen$address(), LibC.listen$descriptor());
-    private static final MethodHandle ACCEPT4 = capture(LibC.accept4$address(), LibC.accept4$descriptor());
-    private static final MethodHandle SETSOCKOPT = capture(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
-    private static final MethodHandle GETSOCKOPT = capture(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
-    private static final MethodHandle GETSOCKNAME = capture(LibC.getsockname$address(), LibC.getsockname$descriptor());
-    private static final MethodHandle GETPEERNAME = capture(LibC.getpeername$address(), LibC.getpeername$descriptor());
-    private static final MethodHandle SHUTDOWN = capture(LibC.shutdown$address(), LibC.shutdown$descriptor());
-    private static final MethodHandle SENDMSG = capture(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
-    private static final MethodHandle RECVMSG = capture(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
-    private static final MethodHandle IOCTL_PTR = variadic(LibC.ioctl.address(),
-            FunctionDescriptor.of(C_INT, C_INT, C_LONG), C_POINTER);
-    private static final MethodHandle MMAP = capture(LibC.mmap$address(), LibC.mmap$descriptor());
-    private static final MethodHandle MUNMAP = capture(LibC.munmap$address(), LibC.munmap$descriptor());
-    private static final MethodHandle MADVISE = capture(LibC.madvise$address(), LibC.madvise$descriptor());
+    private static final class READ {
+        static final MethodHandle H = capture(LibC.read$address(), LibC.read$descriptor());
+    }
+
+    private static final class WRITE {
+        static final MethodHandle H = capture(LibC.write$address(), LibC.write$descriptor());
+    }
+
+    private static final class PREAD {
+        static final MethodHandle H = capture(LibC.pread$address(), LibC.pread$descriptor());
+    }
+
+    private static final class PWRITE {
+        static final MethodHandle H = capture(LibC.pwrite$address(), LibC.pwrite$descriptor());
+    }
+
+    private static final class READV {
+        static final MethodHandle H = capture(LibC.readv$address(), LibC.readv$descriptor());
+    }
+
+    private static final class WRITEV {
+        static final MethodHandle H = capture(LibC.writev$address(), LibC.writev$descriptor());
+    }
+
+    private static final class PREADV2 {
+        static final MethodHandle H = capture(LibC.preadv2$address(), LibC.preadv2$descriptor());
+    }
+
+    private static final class PWRITEV2 {
+        static final MethodHandle H = capture(LibC.pwritev2$address(), LibC.pwritev2$descriptor());
+    }
+
+    private static final class OPEN {
+        static final MethodHandle H = variadic(LibC.open.address(), FunctionDescriptor.of(C_INT, C_POINTER, C_INT), C_INT);
+    }
+
+    private static final class OPENAT {
+        static final MethodHandle H = variadic(LibC.openat.address(), FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT), C_INT);
+    }
+
+    private static final class CLOSE {
+        static final MethodHandle H = capture(LibC.close$address(), LibC.close$descriptor());
+    }
+
+    private static final class FSYNC {
+        static final MethodHandle H = capture(LibC.fsync$address(), LibC.fsync$descriptor());
+    }
+
+    private static final class FDATASYNC {
+        static final MethodHandle H = capture(LibC.fdatasync$address(), LibC.fdatasync$descriptor());
+    }
+
+    private static final class FTRUNCATE {
+        static final MethodHandle H = capture(LibC.ftruncate$address(), LibC.ftruncate$descriptor());
+    }
+
+    private static final class FALLOCATE {
+        static final MethodHandle H = capture(LibC.fallocate$address(), LibC.fallocate$descriptor());
+    }
+
+    private static final class LSEEK {
+        static final MethodHandle H = capture(LibC.lseek$address(), LibC.lseek$descriptor());
+    }
+
+    private static final class FSTAT {
+        static final MethodHandle H = capture(LibC.fstat$address(), LibC.fstat$descriptor());
+    }
+
+    private static final class FSTATAT {
+        static final MethodHandle H = capture(LibC.fstatat$address(), LibC.fstatat$descriptor());
+    }
+
+    private static final class FSTATFS {
+        static final MethodHandle H = capture(LibC.fstatfs$address(), LibC.fstatfs$descriptor());
+    }
+
+    private static final class UNLINKAT {
+        static final MethodHandle H = capture(LibC.unlinkat$address(), LibC.unlinkat$descriptor());
+    }
+
+    private static final class MKDIRAT {
+        static final MethodHandle H = capture(LibC.mkdirat$address(), LibC.mkdirat$descriptor());
+    }
+
+    private static final class RENAMEAT {
+        static final MethodHandle H = capture(LibC.renameat$address(), LibC.renameat$descriptor());
+    }
+
+    private static final class SYMLINKAT {
+        static final MethodHandle H = capture(LibC.symlinkat$address(), LibC.symlinkat$descriptor());
+    }
+
+    private static final class READLINKAT {
+        static final MethodHandle H = capture(LibC.readlinkat$address(), LibC.readlinkat$descriptor());
+    }
+
+    private static final class LINKAT {
+        static final MethodHandle H = capture(LibC.linkat$address(), LibC.linkat$descriptor());
+    }
+
+    private static final class FCHMOD {
+        static final MethodHandle H = capture(LibC.fchmod$address(), LibC.fchmod$descriptor());
+    }
+
+    private static final class FCHMODAT {
+        static final MethodHandle H = capture(LibC.fchmodat$address(), LibC.fchmodat$descriptor());
+    }
+
+    private static final class FCHOWNAT {
+        static final MethodHandle H = capture(LibC.fchownat$address(), LibC.fchownat$descriptor());
+    }
+
+    private static final class UTIMENSAT {
+        static final MethodHandle H = capture(LibC.utimensat$address(), LibC.utimensat$descriptor());
+    }
+
+    private static final class GETDENTS64 {
+        static final MethodHandle H = capture(LibC.getdents64$address(), LibC.getdents64$descriptor());
+    }
+
+    private static final class FCNTL_INT {
+        static final MethodHandle H = variadic(LibC.fcntl.address(), FunctionDescriptor.of(C_INT, C_INT, C_INT), C_INT);
+    }
+
+    private static final class DUP {
+        static final MethodHandle H = capture(LibC.dup$address(), LibC.dup$descriptor());
+    }
+
+    private static final class PIPE2 {
+        static final MethodHandle H = capture(LibC.pipe2$address(), LibC.pipe2$descriptor());
+    }
+
+    private static final class POLL {
+        static final MethodHandle H = capture(LibC.poll$address(), LibC.poll$descriptor());
+    }
+
+    private static final class SOCKET {
+        static final MethodHandle H = capture(LibC.socket$address(), LibC.socket$descriptor());
+    }
+
+    private static final class SOCKETPAIR {
+        static final MethodHandle H = capture(LibC.socketpair$address(), LibC.socketpair$descriptor());
+    }
+
+    private static final class CONNECT {
+        static final MethodHandle H = capture(LibC.connect$address(), LibC.connect$descriptor());
+    }
+
+    private static final class BIND {
+        static final MethodHandle H = capture(LibC.bind$address(), LibC.bind$descriptor());
+    }
+
+    private static final class LISTEN {
+        static final MethodHandle H = capture(LibC.listen$address(), LibC.listen$descriptor());
+    }
+
+    private static final class ACCEPT4 {
+        static final MethodHandle H = capture(LibC.accept4$address(), LibC.accept4$descriptor());
+    }
+
+    private static final class SETSOCKOPT {
+        static final MethodHandle H = capture(LibC.setsockopt$address(), LibC.setsockopt$descriptor());
+    }
+
+    private static final class GETSOCKOPT {
+        static final MethodHandle H = capture(LibC.getsockopt$address(), LibC.getsockopt$descriptor());
+    }
+
+    private static final class GETSOCKNAME {
+        static final MethodHandle H = capture(LibC.getsockname$address(), LibC.getsockname$descriptor());
+    }
+
+    private static final class GETPEERNAME {
+        static final MethodHandle H = capture(LibC.getpeername$address(), LibC.getpeername$descriptor());
+    }
+
+    private static final class SHUTDOWN {
+        static final MethodHandle H = capture(LibC.shutdown$address(), LibC.shutdown$descriptor());
+    }
+
+    private static final class SENDMSG {
+        static final MethodHandle H = capture(LibC.sendmsg$address(), LibC.sendmsg$descriptor());
+    }
+
+    private static final class RECVMSG {
+        static final MethodHandle H = capture(LibC.recvmsg$address(), LibC.recvmsg$descriptor());
+    }
+
+    private static final class IOCTL_PTR {
+        static final MethodHandle H = variadic(LibC.ioctl.address(), FunctionDescriptor.of(C_INT, C_INT, C_LONG), C_POINTER);
+    }
+
+    private static final class MMAP {
+        static final MethodHandle H = capture(LibC.mmap$address(), LibC.mmap$descriptor());
+    }
+
+    private static final class MUNMAP {
+        static final MethodHandle H = capture(LibC.munmap$address(), LibC.munmap$descriptor());
+    }
+
+    private static final class MADVISE {
+        static final MethodHandle H = capture(LibC.madvise$address(), LibC.madvise$descriptor());
+    }
     // Address variants: the iovec/msghdr pointer passed as a 64-bit integer, so hot paths that keep
     // raw addresses (bvecq segments, io_uring) create no MemorySegment per call. Pointers and longs
     // travel in the same integer registers on x86-64 and aarch64 (LP64).
-    private static final MethodHandle WRITEV_ADDR = capture(LibC.writev$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle READV_ADDR = capture(LibC.readv$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle PREADV2_ADDR = capture(LibC.preadv2$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle PWRITEV2_ADDR = capture(LibC.pwritev2$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle SENDMSG_ADDR = capture(LibC.sendmsg$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
-    private static final MethodHandle RECVMSG_ADDR = capture(LibC.recvmsg$address(),
-            FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    private static final class WRITEV_ADDR {
+        static final MethodHandle H = capture(LibC.writev$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class READV_ADDR {
+        static final MethodHandle H = capture(LibC.readv$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class PREADV2_ADDR {
+        static final MethodHandle H = capture(LibC.preadv2$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class PWRITEV2_ADDR {
+        static final MethodHandle H = capture(LibC.pwritev2$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class SENDMSG_ADDR {
+        static final MethodHandle H = capture(LibC.sendmsg$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    }
+
+    private static final class RECVMSG_ADDR {
+        static final MethodHandle H = capture(LibC.recvmsg$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
+    }
     private static final FunctionDescriptor SYSCALL_BASE = FunctionDescriptor.of(C_LONG, C_LONG);
     /** io_uring_setup(entries, params). */
-    private static final MethodHandle SYSCALL_I_P = variadic(LibC.syscall.address(), SYSCALL_BASE,
-            C_INT, C_POINTER);
+    private static final class SYSCALL_I_P {
+        static final MethodHandle H = variadic(LibC.syscall.address(), SYSCALL_BASE, C_INT, C_POINTER);
+    }
     /** io_uring_enter(fd, to_submit, min_complete, flags, arg, argsz). */
-    private static final MethodHandle SYSCALL_IIII_P_L = variadic(LibC.syscall.address(), SYSCALL_BASE,
-            C_INT, C_INT, C_INT, C_INT, C_POINTER, C_LONG);
+    private static final class SYSCALL_IIII_P_L {
+        static final MethodHandle H = variadic(LibC.syscall.address(), SYSCALL_BASE, C_INT, C_INT, C_INT, C_INT, C_POINTER, C_LONG);
+    }
     /** io_uring_register(fd, opcode, arg, nr_args). */
-    private static final MethodHandle SYSCALL_II_P_I = variadic(LibC.syscall.address(), SYSCALL_BASE,
-            C_INT, C_INT, C_POINTER, C_INT);
+    private static final class SYSCALL_II_P_I {
+        static final MethodHandle H = variadic(LibC.syscall.address(), SYSCALL_BASE, C_INT, C_INT, C_POINTER, C_INT);
+    }
     /** openat2(dirfd, path, how, size). */
-    private static final MethodHandle SYSCALL_I_PP_L = variadic(LibC.syscall.address(), SYSCALL_BASE,
-            C_INT, C_POINTER, C_POINTER, C_LONG);
+    private static final class SYSCALL_I_PP_L {
+        static final MethodHandle H = variadic(LibC.syscall.address(), SYSCALL_BASE, C_INT, C_POINTER, C_POINTER, C_LONG);
+    }
 
     private Native() {
     }
@@ -171,7 +337,7 @@ public final class Native {
     public static long read(int fd, MemorySegment buf, long count) {
         MemorySegment st = callState();
         try {
-            return result((long) READ.invokeExact(st, fd, buf, count), st);
+            return result((long) READ.H.invokeExact(st, fd, buf, count), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -181,7 +347,7 @@ public final class Native {
     public static long write(int fd, MemorySegment buf, long count) {
         MemorySegment st = callState();
         try {
-            return result((long) WRITE.invokeExact(st, fd, buf, count), st);
+            return result((long) WRITE.H.invokeExact(st, fd, buf, count), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -191,7 +357,7 @@ public final class Native {
     public static long pread(int fd, MemorySegment buf, long count, long offset) {
         MemorySegment st = callState();
         try {
-            return result((long) PREAD.invokeExact(st, fd, buf, count, offset), st);
+            return result((long) PREAD.H.invokeExact(st, fd, buf, count, offset), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -201,7 +367,7 @@ public final class Native {
     public static long pwrite(int fd, MemorySegment buf, long count, long offset) {
         MemorySegment st = callState();
         try {
-            return result((long) PWRITE.invokeExact(st, fd, buf, count, offset), st);
+            return result((long) PWRITE.H.invokeExact(st, fd, buf, count, offset), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -211,7 +377,7 @@ public final class Native {
     public static long readv(int fd, MemorySegment iov, int iovcnt) {
         MemorySegment st = callState();
         try {
-            return result((long) READV.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) READV.H.invokeExact(st, fd, iov, iovcnt), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -221,7 +387,7 @@ public final class Native {
     public static long writev(int fd, MemorySegment iov, int iovcnt) {
         MemorySegment st = callState();
         try {
-            return result((long) WRITEV.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) WRITEV.H.invokeExact(st, fd, iov, iovcnt), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -231,7 +397,7 @@ public final class Native {
     public static long preadv2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) PREADV2.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PREADV2.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -241,7 +407,7 @@ public final class Native {
     public static long pwritev2(int fd, MemorySegment iov, int iovcnt, long offset, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) PWRITEV2.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PWRITEV2.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -251,7 +417,7 @@ public final class Native {
     public static int open(MemorySegment path, int flags, int mode) {
         MemorySegment st = callState();
         try {
-            return result((int) OPEN.invokeExact(st, path, flags, mode), st);
+            return result((int) OPEN.H.invokeExact(st, path, flags, mode), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -261,7 +427,7 @@ public final class Native {
     public static int openat(int dirfd, MemorySegment path, int flags, int mode) {
         MemorySegment st = callState();
         try {
-            return result((int) OPENAT.invokeExact(st, dirfd, path, flags, mode), st);
+            return result((int) OPENAT.H.invokeExact(st, dirfd, path, flags, mode), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -271,7 +437,7 @@ public final class Native {
     public static int openat2(int dirfd, MemorySegment path, MemorySegment how, long size) {
         MemorySegment st = callState();
         try {
-            return (int) result((long) SYSCALL_I_PP_L.invokeExact(st, NR_OPENAT2, dirfd, path, how, size), st);
+            return (int) result((long) SYSCALL_I_PP_L.H.invokeExact(st, NR_OPENAT2, dirfd, path, how, size), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -281,7 +447,7 @@ public final class Native {
     public static int close(int fd) {
         MemorySegment st = callState();
         try {
-            return result((int) CLOSE.invokeExact(st, fd), st);
+            return result((int) CLOSE.H.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -291,7 +457,7 @@ public final class Native {
     public static int fsync(int fd) {
         MemorySegment st = callState();
         try {
-            return result((int) FSYNC.invokeExact(st, fd), st);
+            return result((int) FSYNC.H.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -301,7 +467,7 @@ public final class Native {
     public static int fdatasync(int fd) {
         MemorySegment st = callState();
         try {
-            return result((int) FDATASYNC.invokeExact(st, fd), st);
+            return result((int) FDATASYNC.H.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -311,7 +477,7 @@ public final class Native {
     public static int ftruncate(int fd, long length) {
         MemorySegment st = callState();
         try {
-            return result((int) FTRUNCATE.invokeExact(st, fd, length), st);
+            return result((int) FTRUNCATE.H.invokeExact(st, fd, length), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -321,7 +487,7 @@ public final class Native {
     public static int fallocate(int fd, int mode, long offset, long len) {
         MemorySegment st = callState();
         try {
-            return result((int) FALLOCATE.invokeExact(st, fd, mode, offset, len), st);
+            return result((int) FALLOCATE.H.invokeExact(st, fd, mode, offset, len), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -331,7 +497,7 @@ public final class Native {
     public static long lseek(int fd, long offset, int whence) {
         MemorySegment st = callState();
         try {
-            return result((long) LSEEK.invokeExact(st, fd, offset, whence), st);
+            return result((long) LSEEK.H.invokeExact(st, fd, offset, whence), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -341,7 +507,7 @@ public final class Native {
     public static int fstat(int fd, MemorySegment statbuf) {
         MemorySegment st = callState();
         try {
-            return result((int) FSTAT.invokeExact(st, fd, statbuf), st);
+            return result((int) FSTAT.H.invokeExact(st, fd, statbuf), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -351,7 +517,7 @@ public final class Native {
     public static int fstatat(int dirfd, MemorySegment path, MemorySegment statbuf, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) FSTATAT.invokeExact(st, dirfd, path, statbuf, flags), st);
+            return result((int) FSTATAT.H.invokeExact(st, dirfd, path, statbuf, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -361,7 +527,7 @@ public final class Native {
     public static int fstatfs(int fd, MemorySegment buf) {
         MemorySegment st = callState();
         try {
-            return result((int) FSTATFS.invokeExact(st, fd, buf), st);
+            return result((int) FSTATFS.H.invokeExact(st, fd, buf), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -371,7 +537,7 @@ public final class Native {
     public static int unlinkat(int dirfd, MemorySegment path, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) UNLINKAT.invokeExact(st, dirfd, path, flags), st);
+            return result((int) UNLINKAT.H.invokeExact(st, dirfd, path, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -381,7 +547,7 @@ public final class Native {
     public static int mkdirat(int dirfd, MemorySegment path, int mode) {
         MemorySegment st = callState();
         try {
-            return result((int) MKDIRAT.invokeExact(st, dirfd, path, mode), st);
+            return result((int) MKDIRAT.H.invokeExact(st, dirfd, path, mode), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -391,7 +557,7 @@ public final class Native {
     public static int renameat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath) {
         MemorySegment st = callState();
         try {
-            return result((int) RENAMEAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath), st);
+            return result((int) RENAMEAT.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -401,7 +567,7 @@ public final class Native {
     public static int symlinkat(MemorySegment target, int newdirfd, MemorySegment linkpath) {
         MemorySegment st = callState();
         try {
-            return result((int) SYMLINKAT.invokeExact(st, target, newdirfd, linkpath), st);
+            return result((int) SYMLINKAT.H.invokeExact(st, target, newdirfd, linkpath), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -411,7 +577,7 @@ public final class Native {
     public static long readlinkat(int dirfd, MemorySegment path, MemorySegment buf, long size) {
         MemorySegment st = callState();
         try {
-            return result((long) READLINKAT.invokeExact(st, dirfd, path, buf, size), st);
+            return result((long) READLINKAT.H.invokeExact(st, dirfd, path, buf, size), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -421,7 +587,7 @@ public final class Native {
     public static int linkat(int olddirfd, MemorySegment oldpath, int newdirfd, MemorySegment newpath, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) LINKAT.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
+            return result((int) LINKAT.H.invokeExact(st, olddirfd, oldpath, newdirfd, newpath, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -431,7 +597,7 @@ public final class Native {
     public static int fchmod(int fd, int mode) {
         MemorySegment st = callState();
         try {
-            return result((int) FCHMOD.invokeExact(st, fd, mode), st);
+            return result((int) FCHMOD.H.invokeExact(st, fd, mode), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -441,7 +607,7 @@ public final class Native {
     public static int fchmodat(int dirfd, MemorySegment path, int mode, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) FCHMODAT.invokeExact(st, dirfd, path, mode, flags), st);
+            return result((int) FCHMODAT.H.invokeExact(st, dirfd, path, mode, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -451,7 +617,7 @@ public final class Native {
     public static int fchownat(int dirfd, MemorySegment path, int uid, int gid, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) FCHOWNAT.invokeExact(st, dirfd, path, uid, gid, flags), st);
+            return result((int) FCHOWNAT.H.invokeExact(st, dirfd, path, uid, gid, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -461,7 +627,7 @@ public final class Native {
     public static int utimensat(int dirfd, MemorySegment path, MemorySegment times, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) UTIMENSAT.invokeExact(st, dirfd, path, times, flags), st);
+            return result((int) UTIMENSAT.H.invokeExact(st, dirfd, path, times, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -471,7 +637,7 @@ public final class Native {
     public static long getdents64(int fd, MemorySegment buf, long len) {
         MemorySegment st = callState();
         try {
-            return result((long) GETDENTS64.invokeExact(st, fd, buf, len), st);
+            return result((long) GETDENTS64.H.invokeExact(st, fd, buf, len), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -481,7 +647,7 @@ public final class Native {
     public static int fcntl(int fd, int cmd, int arg) {
         MemorySegment st = callState();
         try {
-            return result((int) FCNTL_INT.invokeExact(st, fd, cmd, arg), st);
+            return result((int) FCNTL_INT.H.invokeExact(st, fd, cmd, arg), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -491,7 +657,7 @@ public final class Native {
     public static int dup(int fd) {
         MemorySegment st = callState();
         try {
-            return result((int) DUP.invokeExact(st, fd), st);
+            return result((int) DUP.H.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -501,7 +667,7 @@ public final class Native {
     public static int pipe2(MemorySegment fds, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) PIPE2.invokeExact(st, fds, flags), st);
+            return result((int) PIPE2.H.invokeExact(st, fds, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -511,7 +677,7 @@ public final class Native {
     public static int poll(MemorySegment fds, long nfds, int timeoutMillis) {
         MemorySegment st = callState();
         try {
-            return result((int) POLL.invokeExact(st, fds, nfds, timeoutMillis), st);
+            return result((int) POLL.H.invokeExact(st, fds, nfds, timeoutMillis), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -523,7 +689,7 @@ public final class Native {
     public static int socket(int domain, int type, int protocol) {
         MemorySegment st = callState();
         try {
-            return result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+            return result((int) SOCKET.H.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -533,7 +699,7 @@ public final class Native {
     public static int socketpair(int domain, int type, int protocol, MemorySegment fds) {
         MemorySegment st = callState();
         try {
-            return result((int) SOCKETPAIR.invokeExact(st, domain, type, protocol, fds), st);
+            return result((int) SOCKETPAIR.H.invokeExact(st, domain, type, protocol, fds), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -543,7 +709,7 @@ public final class Native {
     public static int connect(int fd, MemorySegment addr, int addrlen) {
         MemorySegment st = callState();
         try {
-            return result((int) CONNECT.invokeExact(st, fd, addr, addrlen), st);
+            return result((int) CONNECT.H.invokeExact(st, fd, addr, addrlen), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -553,7 +719,7 @@ public final class Native {
     public static int bind(int fd, MemorySegment addr, int addrlen) {
         MemorySegment st = callState();
         try {
-            return result((int) BIND.invokeExact(st, fd, addr, addrlen), st);
+            return result((int) BIND.H.invokeExact(st, fd, addr, addrlen), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -563,7 +729,7 @@ public final class Native {
     public static int listen(int fd, int backlog) {
         MemorySegment st = callState();
         try {
-            return result((int) LISTEN.invokeExact(st, fd, backlog), st);
+            return result((int) LISTEN.H.invokeExact(st, fd, backlog), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -573,7 +739,7 @@ public final class Native {
     public static int accept4(int fd, MemorySegment addr, MemorySegment addrlen, int flags) {
         MemorySegment st = callState();
         try {
-            return result((int) ACCEPT4.invokeExact(st, fd, addr, addrlen, flags), st);
+            return result((int) ACCEPT4.H.invokeExact(st, fd, addr, addrlen, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -583,7 +749,7 @@ public final class Native {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         MemorySegment st = callState();
         try {
-            return result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+            return result((int) SETSOCKOPT.H.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -593,7 +759,7 @@ public final class Native {
     public static int getsockopt(int fd, int level, int name, MemorySegment value, MemorySegment lenp) {
         MemorySegment st = callState();
         try {
-            return result((int) GETSOCKOPT.invokeExact(st, fd, level, name, value, lenp), st);
+            return result((int) GETSOCKOPT.H.invokeExact(st, fd, level, name, value, lenp), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -603,7 +769,7 @@ public final class Native {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment lenp) {
         MemorySegment st = callState();
         try {
-            return result((int) GETSOCKNAME.invokeExact(st, fd, addr, lenp), st);
+            return result((int) GETSOCKNAME.H.invokeExact(st, fd, addr, lenp), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -613,7 +779,7 @@ public final class Native {
     public static int getpeername(int fd, MemorySegment addr, MemorySegment lenp) {
         MemorySegment st = callState();
         try {
-            return result((int) GETPEERNAME.invokeExact(st, fd, addr, lenp), st);
+            return result((int) GETPEERNAME.H.invokeExact(st, fd, addr, lenp), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -623,7 +789,7 @@ public final class Native {
     public static int shutdown(int fd, int how) {
         MemorySegment st = callState();
         try {
-            return result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+            return result((int) SHUTDOWN.H.invokeExact(st, fd, how), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -633,7 +799,7 @@ public final class Native {
     public static long sendmsg(int fd, MemorySegment msg, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) SENDMSG.invokeExact(st, fd, msg, flags), st);
+            return result((long) SENDMSG.H.invokeExact(st, fd, msg, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -643,7 +809,7 @@ public final class Native {
     public static long recvmsg(int fd, MemorySegment msg, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) RECVMSG.invokeExact(st, fd, msg, flags), st);
+            return result((long) RECVMSG.H.invokeExact(st, fd, msg, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -655,7 +821,7 @@ public final class Native {
     public static int ioctl(int fd, long request, MemorySegment argp) {
         MemorySegment st = callState();
         try {
-            return result((int) IOCTL_PTR.invokeExact(st, fd, request, argp), st);
+            return result((int) IOCTL_PTR.H.invokeExact(st, fd, request, argp), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -669,7 +835,7 @@ public final class Native {
     public static long mmap(MemorySegment addr, long length, int prot, int flags, int fd, long offset) {
         MemorySegment st = callState();
         try {
-            MemorySegment p = (MemorySegment) MMAP.invokeExact(st, addr, length, prot, flags, fd, offset);
+            MemorySegment p = (MemorySegment) MMAP.H.invokeExact(st, addr, length, prot, flags, fd, offset);
             return result(p.address(), st);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -680,7 +846,7 @@ public final class Native {
     public static int munmap(MemorySegment addr, long length) {
         MemorySegment st = callState();
         try {
-            return result((int) MUNMAP.invokeExact(st, addr, length), st);
+            return result((int) MUNMAP.H.invokeExact(st, addr, length), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -690,7 +856,7 @@ public final class Native {
     public static int madvise(MemorySegment addr, long length, int advice) {
         MemorySegment st = callState();
         try {
-            return result((int) MADVISE.invokeExact(st, addr, length, advice), st);
+            return result((int) MADVISE.H.invokeExact(st, addr, length, advice), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -700,7 +866,7 @@ public final class Native {
     public static int ioUringSetup(int entries, MemorySegment params) {
         MemorySegment st = callState();
         try {
-            return (int) result((long) SYSCALL_I_P.invokeExact(st, NR_IO_URING_SETUP, entries, params), st);
+            return (int) result((long) SYSCALL_I_P.H.invokeExact(st, NR_IO_URING_SETUP, entries, params), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -714,7 +880,7 @@ public final class Native {
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argsz) {
         MemorySegment st = callState();
         try {
-            return (int) result((long) SYSCALL_IIII_P_L.invokeExact(st, NR_IO_URING_ENTER, fd, toSubmit,
+            return (int) result((long) SYSCALL_IIII_P_L.H.invokeExact(st, NR_IO_URING_ENTER, fd, toSubmit,
                     minComplete, flags, arg, argsz), st);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -725,7 +891,7 @@ public final class Native {
     public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
         MemorySegment st = callState();
         try {
-            return (int) result((long) SYSCALL_II_P_I.invokeExact(st, NR_IO_URING_REGISTER, fd, opcode, arg,
+            return (int) result((long) SYSCALL_II_P_I.H.invokeExact(st, NR_IO_URING_REGISTER, fd, opcode, arg,
                     nrArgs), st);
         } catch (Throwable t) {
             throw unexpected(t);
@@ -738,7 +904,7 @@ public final class Native {
     public static long writevAddress(int fd, long iov, int iovcnt) {
         MemorySegment st = callState();
         try {
-            return result((long) WRITEV_ADDR.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) WRITEV_ADDR.H.invokeExact(st, fd, iov, iovcnt), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -748,7 +914,7 @@ public final class Native {
     public static long readvAddress(int fd, long iov, int iovcnt) {
         MemorySegment st = callState();
         try {
-            return result((long) READV_ADDR.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) READV_ADDR.H.invokeExact(st, fd, iov, iovcnt), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -758,7 +924,7 @@ public final class Native {
     public static long preadv2Address(int fd, long iov, int iovcnt, long offset, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) PREADV2_ADDR.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PREADV2_ADDR.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -768,7 +934,7 @@ public final class Native {
     public static long pwritev2Address(int fd, long iov, int iovcnt, long offset, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) PWRITEV2_ADDR.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PWRITEV2_ADDR.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -778,7 +944,7 @@ public final class Native {
     public static long sendmsgAddress(int fd, long msg, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) SENDMSG_ADDR.invokeExact(st, fd, msg, flags), st);
+            return result((long) SENDMSG_ADDR.H.invokeExact(st, fd, msg, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -788,7 +954,7 @@ public final class Native {
     public static long recvmsgAddress(int fd, long msg, int flags) {
         MemorySegment st = callState();
         try {
-            return result((long) RECVMSG_ADDR.invokeExact(st, fd, msg, flags), st);
+            return result((long) RECVMSG_ADDR.H.invokeExact(st, fd, msg, flags), st);
         } catch (Throwable t) {
             throw unexpected(t);
         }

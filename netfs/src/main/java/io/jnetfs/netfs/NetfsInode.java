@@ -104,6 +104,16 @@ public final class NetfsInode {
         }
     }
 
+    private boolean cacheOffCounted;
+
+    /** Counts, once per file, a disk cache that switched itself off (whoever noticed the failure). */
+    synchronized void noteCacheState() {
+        if (cache != null && !cacheOffCounted && !cache.enabled()) {
+            cacheOffCounted = true;
+            netfs.stats.cacheDisabled.increment();
+        }
+    }
+
     /** Sets the zero point (writes past the old end move it). */
     void zeroPoint(long zp) {
         zeroPoint = zp;

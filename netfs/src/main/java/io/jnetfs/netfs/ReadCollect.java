@@ -104,7 +104,6 @@ final class ReadCollect {
             if (s.source == NetfsSource.NETFS_READ_FROM_CACHE) {
                 if (inode.cache != null) {
                     inode.cache.disable("cache read at " + s.position() + " failed: " + Errno.describe(errno));
-                    inode.netfs.stats.cacheDisabled.increment();
                 }
                 ReadRetry.resourceFromServer(s);
                 return false;
@@ -177,6 +176,8 @@ final class ReadCollect {
             // reader is not delayed and eviction cannot free memory the write still reads
             BvecqBuffer data = rreq.buffer.slice(from - rreq.buffer.fpos(), to - from);
             cache.write(from, data);
+            rreq.inode.netfs.stats.bytesToCache.add(to - from); // handed to the cache's writer
+            rreq.inode.netfs.stats.cacheWrites.increment();
             rreq.copyStart = to;
         }
         if (end || upTo >= rreq.inode.size()) {
@@ -239,6 +240,7 @@ final class ReadCollect {
             rreq.collectedTo = rreq.start + rreq.len;
             unlockCollected(rreq);
         }
+        rreq.inode.noteCacheState();
         rreq.dispatchPos.unset();
         rreq.collectPos.unset();
         rreq.buffer.release();

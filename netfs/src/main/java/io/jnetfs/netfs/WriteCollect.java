@@ -87,7 +87,6 @@ final class WriteCollect {
                 if (inode.cache != null) {
                     inode.cache.disable("cache write at " + s.position() + " failed: "
                             + (s.error < 0 ? Errno.describe(-s.error) : "short write"));
-                    inode.netfs.stats.cacheDisabled.increment();
                 }
             }
             st.collectedTo = s.start + s.len; // a failed cache write never holds the folios back
@@ -163,6 +162,7 @@ final class WriteCollect {
     }
 
     private static void complete(NetfsIoRequest w) {
+        w.inode.noteCacheState();
         for (NetfsIoStream st : w.streams) {
             st.dispatchPos.unset();
         }

@@ -116,6 +116,11 @@ class DiskCacheTest {
             assertTrue(n.stats().bytesFromCache() >= 1 << 20, "cached part came from the cache: " + n.stats());
             assertTrue(n.stats().bytesFromServer() <= src.length - (1 << 20) + 2 * GRANULE, "the rest from the server");
         }
+        java.util.List<CacheFiles.Usage> usage = cache.usage();
+        assertEquals(1, usage.size());
+        assertEquals("k", usage.get(0).key());
+        assertEquals(src.length, usage.get(0).apparentSize());
+        assertTrue(usage.get(0).allocatedBytes() >= src.length - GRANULE, "allocated: " + usage.get(0).allocatedBytes());
     }
 
     @Test

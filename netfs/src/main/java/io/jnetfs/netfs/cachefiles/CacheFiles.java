@@ -95,7 +95,7 @@ public final class CacheFiles {
                 long allocated = 0;
                 if (Files.exists(data)) {
                     size = Files.size(data);
-                    allocated = ((Number) Files.getAttribute(data, "unix:blocks")).longValue() * 512;
+                    allocated = allocatedBytes(data);
                 }
                 out.add(new Usage(key, data, size, allocated));
             }
@@ -117,6 +117,18 @@ public final class CacheFiles {
             }
         }
         return n / 2;
+    }
+
+    /** st_blocks * 512: the bytes the filesystem allocated to a (sparse) file. */
+    private static long allocatedBytes(Path file) throws IOException {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment st = io.jnetfs.ffm.gen.stat.allocate(a);
+            int r = io.jnetfs.ffm.Native.fstatat(io.jnetfs.ffm.gen.LibC.AT_FDCWD(), a.allocateFrom(file.toString()), st, 0);
+            if (r < 0) {
+                throw io.jnetfs.ffm.Errors.pathException("fstatat(path=" + file + ")", file.toString(), -r);
+            }
+            return io.jnetfs.ffm.gen.stat.st_blocks(st) * 512;
+        }
     }
 
     private static String digest(String key) {
