@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * execute them, and the send path every reply leaves by.
  *
  * <pre>
- *   socket ──recvmsg──&gt; reader: header[7] ─┬─ Twrite: fid offset count[16], then the payload straight
- *                                          │           into a data buffer (recvmsg over its bvecq chain)
+ *   socket ──recvmsg──&gt; reader: header[7] ─┬─ Twrite: ONE recvmsg of [fid offset count[16], data buffer]:
+ *                                          │           the payload lands straight in pooled memory
  *                                          ├─ Tread/Treaddir: body; a data buffer taken for the reply
  *                                          ├─ Tversion, Tflush: handled by the reader itself
  *                                          └─ others: body into the slot's buffer
@@ -246,41 +246,36 @@ final class Connection {
         return rc;
     }
 
+    /**
+     * The rest of a Twrite: its {@code fid offset count} fields and its payload in one {@code recvmsg}
+     * of [fields, data buffer] (the payload's length is known from the message size, and checked
+     * against {@code count} once the fields are in).
+     */
     private long receiveTwrite(Scratch s, Request r, long body) {
         int fixed = P9Descriptor.TWRITE_HEADER_SIZE - HEADER_SIZE;
         if (body < fixed) {
             stats.protocolErrors.increment();
             return -Errno.EPROTO;
         }
-        long rc = recvFully(s, r.address + HEADER_SIZE, fixed, false);
-        if (rc < 0) {
-            return rc;
-        }
-        r.writeFid = r.mem.get(Request.U32, 7);
-        r.writeOffset = r.mem.get(Request.U64, 11);
-        long count = Integer.toUnsignedLong(r.mem.get(Request.U32, 19));
-        if (count != body - fixed) {
-            stats.protocolErrors.increment();
-            LOG.log(System.Logger.Level.WARNING, "p9 server: closing " + peer + ": Twrite count=" + count
-                    + " disagrees with size=" + r.size);
-            return -Errno.EPROTO;
-        }
-        r.writeCount = (int) count;
+        long payload = body - fixed;
         r.data = takeData();
         if (r.data == null) {
-            return closing ? -Errno.ECONNABORTED : discard(s, r, count);
-        }
-        stats.twrites.increment();
-        if (count == 0) {
-            return 0;
+            return closing ? -Errno.ECONNABORTED : discard(s, r, body);
         }
         long before = s.io.recvmsgCalls();
-        s.iter.init(r.data.chain, 0, count);
+        s.iter.init(r.data.chain, 0, payload);
+        long want = fixed + payload;
         long got = 0;
-        while (got < count) {
+        while (got < want) {
             long n;
             try {
-                n = s.io.recvmsg(fd, null, s.iter, count - got, null, 0);
+                if (got == 0) {
+                    n = s.io.recvmsg(fd, r.twriteFields, s.iter, payload, null, 0);
+                } else if (got < fixed) { // the fields came in parts: only after a receive tick
+                    n = s.io.recvmsg(fd, r.twriteFields.asSlice(got), s.iter, payload, null, 0);
+                } else {
+                    n = s.io.recvmsg(fd, null, s.iter, want - got, null, 0);
+                }
             } catch (IOException e) {
                 return -Errno.ECONNRESET;
             }
@@ -295,6 +290,17 @@ final class Connection {
                 }
             }
         }
+        r.writeFid = r.mem.get(Request.U32, 7);
+        r.writeOffset = r.mem.get(Request.U64, 11);
+        long count = Integer.toUnsignedLong(r.mem.get(Request.U32, 19));
+        if (count != payload) {
+            stats.protocolErrors.increment();
+            LOG.log(System.Logger.Level.WARNING, "p9 server: closing " + peer + ": Twrite count=" + count
+                    + " disagrees with size=" + r.size);
+            return -Errno.EPROTO;
+        }
+        r.writeCount = (int) count;
+        stats.twrites.increment();
         stats.twriteRecvmsgs.add(s.io.recvmsgCalls() - before);
         stats.bytesWritten.add(count);
         return 0;

@@ -41,6 +41,8 @@ final class Request {
     final MemorySegment mem;
     final long address;
     final MemorySegment rreadHeader;
+    /** {@code fid[4] offset[8] count[4]} of a Twrite, received with its payload in one {@code recvmsg}. */
+    final MemorySegment twriteFields;
 
     int size;
     int type;
@@ -67,6 +69,7 @@ final class Request {
         this.mem = mem;
         this.address = mem.address();
         this.rreadHeader = mem.asSlice(0, P9Descriptor.RREAD_HEADER_SIZE);
+        this.twriteFields = mem.asSlice(HEADER_SIZE, P9Descriptor.TWRITE_HEADER_SIZE - HEADER_SIZE);
     }
 
     /** Starts decoding the body just received. */
