@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>{@code -Djnetfs.fuzz.tries=N} (default 400) and {@code -Djnetfs.fuzz.seed=S} set the random run;
  * {@code -Djnetfs.fuzz.update=true} keeps each input with a new kind of outcome in the corpus
- * ({@code src/test/resources/fuzz-corpus/client-replies}), which every run replays.
+ * ({@code src/test/resources/fuzz-corpus/client-replies}), which every run replays; without it an input that
+ * escaped is written to {@code target/fuzz-findings} and fails the run.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ClientReplyFuzzTest {
@@ -93,9 +94,9 @@ class ClientReplyFuzzTest {
             }
             if (o.unexpected() != null) {
                 bad.add(call + " " + c.note() + ": " + o.unexpected() + " (kept in " + ReplyFuzz.keep(new Case(call,
-                        c.frame(), c.patchTag(), "escaped: " + o.unexpected() + "; " + c.note())) + ")");
+                        c.frame(), c.patchTag(), "escaped: " + o.unexpected() + "; " + c.note()), update) + ")");
             } else if (update && fresh) {
-                ReplyFuzz.keep(new Case(call, c.frame(), c.patchTag(), o.signature() + "; " + c.note()));
+                ReplyFuzz.keep(new Case(call, c.frame(), c.patchTag(), o.signature() + "; " + c.note()), true);
             }
             assertEquals(0, pool.leasedBytes(), "after " + call + " " + c.note());
         }

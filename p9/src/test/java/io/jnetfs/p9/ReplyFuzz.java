@@ -295,6 +295,8 @@ final class ReplyFuzz {
                 }
             } catch (P9Exception e) {
                 return new Outcome(false, "connect: " + signature(e), null);
+            } catch (LinkageError e) {
+                throw e; // a broken build or classpath, not a finding
             } catch (RuntimeException | Error | IOException e) {
                 return new Outcome(false, "unexpected " + e.getClass().getName(), e);
             }
@@ -382,11 +384,18 @@ final class ReplyFuzz {
         return out;
     }
 
-    /** Writes a case into the source tree's corpus under a name derived from its bytes. */
-    static Path keep(Case c) throws IOException {
-        Files.createDirectories(CORPUS);
+    /** Where a plain run leaves the inputs that escaped, for a person to look at and move into the corpus. */
+    static final Path FINDINGS = Path.of("target/fuzz-findings/client-replies");
+
+    /**
+     * Writes a case under a name derived from its bytes: into the source tree's corpus when asked to
+     * grow it, else into {@link #FINDINGS}.
+     */
+    static Path keep(Case c, boolean intoCorpus) throws IOException {
+        Path dir = intoCorpus ? CORPUS : FINDINGS;
+        Files.createDirectories(dir);
         String id = Integer.toHexString(java.util.Arrays.hashCode(c.frame()) ^ c.call().hashCode() * 31);
-        Path p = CORPUS.resolve(c.call().name().toLowerCase() + "-" + id + ".case");
+        Path p = dir.resolve(c.call().name().toLowerCase() + "-" + id + ".case");
         Files.writeString(p, c.text(), StandardCharsets.UTF_8);
         return p;
     }

@@ -16,6 +16,7 @@ import io.jnetfs.p9.ReceiveMode;
 import io.jnetfs.p9.TransportKind;
 import io.jnetfs.p9.netfs.P9File;
 import io.jnetfs.p9.netfs.P9Netfs;
+import io.jnetfs.p9.server.P9Server;
 import io.jnetfs.p9.reliability.FaultProxy.Direction;
 import io.jnetfs.p9.reliability.FaultProxy.Fault;
 import io.jnetfs.p9.reliability.FaultProxy.Schedule;
@@ -38,9 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The soak: random writes, reads, truncates, fsyncs, creates, renames and unlinks through the jnetfs
- * client (P9Netfs over the netfs engine) against the real diod behind the {@link FaultProxy}, which
- * delays, stalls, truncates and cuts on a seeded schedule, while the test also cuts every connection
- * and kills and restarts diod at random. Everything is checked against a {@link SoakModel}:
+ * client (P9Netfs over the netfs engine) against a server behind the {@link FaultProxy}, which delays,
+ * stalls, truncates and cuts on a seeded schedule, while the test also cuts every connection and stops
+ * and restarts the server at random. Two servers: the real diod (killed with SIGKILL or SIGTERM) and
+ * jnetfs's own {@link P9Server} (closed and started again on the same export). Everything is checked against a {@link SoakModel}:
  * <ul>
  *   <li>every read through the client equals the model;</li>
  *   <li>after every acknowledged fsync the server's file equals the model;</li>
@@ -53,31 +55,127 @@ import org.junit.jupiter.api.io.TempDir;
  * itself); an error without one fails the test. Short by default ({@value #DEFAULT_SECONDS} s);
  * {@code -Djnetfs.soak.seconds=600} for a long run, {@code -Djnetfs.soak.seed=N} for another schedule.
  */
-class SoakDiodTest {
-    static final long DEFAULT_SECONDS = 30;
+class SoakTest {
+    static final long DEFAULT_SECONDS = 25;
     private static final int MAX_FILE = 2 << 20;
     private static final String[] NAMES = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
 
     @TempDir
     Path tmp;
 
+    /** A server the soak can stop and start again on the same export. */
+    interface Peer extends AutoCloseable {
+        int port();
+
+        String aname();
+
+        /** @return whether it is still running (it did not die by itself) */
+        boolean alive();
+
+        /** Stops it abruptly, or gracefully when {@code gently}. */
+        void stop(boolean gently);
+
+        String log();
+
+        @Override
+        void close();
+    }
+
+    /** Starts a peer on an export. */
+    interface PeerFactory {
+        Peer start(Path export) throws IOException;
+    }
+
+    static Peer diod(Path export) throws IOException {
+        DiodServer d = DiodServer.start(export);
+        return new Peer() {
+            public int port() {
+                return d.port();
+            }
+
+            public String aname() {
+                return d.aname();
+            }
+
+            public boolean alive() {
+                return ProcessHandle.of(d.pid()).map(ProcessHandle::isAlive).orElse(false);
+            }
+
+            public void stop(boolean gently) {
+                if (gently) {
+                    d.close(); // SIGTERM
+                } else {
+                    d.kill(); // SIGKILL: a crash, connections reset
+                }
+            }
+
+            public String log() {
+                return d.log();
+            }
+
+            public void close() {
+                d.close();
+            }
+        };
+    }
+
+    static Peer jnetfsServer(Path export) throws IOException {
+        P9Server s = P9Server.builder(export).listen(DiodServer.HOST, 0).build().start();
+        return new Peer() {
+            public int port() {
+                return s.port();
+            }
+
+            public String aname() {
+                return export.toAbsolutePath().toString();
+            }
+
+            public boolean alive() {
+                return !s.isClosed();
+            }
+
+            public void stop(boolean gently) {
+                s.close();
+            }
+
+            public String log() {
+                return s.toString() + " " + s.stats();
+            }
+
+            public void close() {
+                s.close();
+            }
+        };
+    }
+
     @Test
     void soakAgainstDiodThroughTheFaultProxy() throws Exception {
         assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        soak("diod", SoakTest::diod);
+    }
+
+    @Test
+    void soakAgainstTheJnetfsServerThroughTheFaultProxy() throws Exception {
+        soak("jnetfs P9Server", SoakTest::jnetfsServer);
+    }
+
+    private void soak(String name, PeerFactory peers) throws Exception {
         long seconds = Long.getLong("jnetfs.soak.seconds", DEFAULT_SECONDS);
         long seed = Long.getLong("jnetfs.soak.seed", 13);
-        Soak s = new Soak(Files.createDirectory(tmp.resolve("export")), seed);
+        Soak s = new Soak(name, peers, Files.createDirectory(tmp.resolve("export")), seed);
         // bounded: the loop stops by itself at the deadline; this only catches a hang
         assertTimeoutPreemptively(Duration.ofSeconds(seconds + 120), () -> s.run(TimeUnit.SECONDS.toNanos(seconds)));
     }
 
     /** One soak run: the proxy, diod (restarted now and then), the sessions, the model and the counters. */
     private static final class Soak {
+        private final String peerName;
+        private final PeerFactory peers;
         private final Path export;
         private final Random rnd;
         private final SoakModel model = new SoakModel();
         private final FolioPool clientPool = new FolioPool(64L << 20);
-        private DiodServer diod;
+        private Peer server;
         private FaultProxy proxy;
         private Session session;
         private long ops;
@@ -92,6 +190,7 @@ class SoakDiodTest {
         private long unlinks;
         private long checkpoints;
         private long restarts;
+        private long recoveryRetries;
         private long serverCrashes;
         private long explicitCuts;
         private long sessions;
@@ -100,7 +199,9 @@ class SoakDiodTest {
         private long filesRewritten;
         private long pendingResolved;
 
-        Soak(Path export, long seed) {
+        Soak(String peerName, PeerFactory peers, Path export, long seed) {
+            this.peerName = peerName;
+            this.peers = peers;
             this.export = export;
             this.rnd = new Random(seed);
         }
@@ -109,11 +210,11 @@ class SoakDiodTest {
             int fds0 = Leaks.openFds();
             var fdsBefore = Leaks.fdTargets();
             long t0 = System.nanoTime();
-            diod = DiodServer.start(export);
-            // the schedule: per message a 2% delay, 0.01% stall (past the timeout), 0.2% truncate,
+            server = peers.start(export);
+            // the schedule: per message a 2% delay, 0.005% stall (past the 5 s timeout), 0.2% truncate,
             // 0.1% reset, and every connection cut after 256 KiB .. 24 MiB
-            proxy = new FaultProxy(diod.port(), new Schedule(rnd.nextLong(), 0.02, 0.0001, 0.002, 0.001,
-                    256 << 10, 24 << 20, 3, 2500, Set.of(Direction.C2S, Direction.S2C)));
+            proxy = new FaultProxy(server.port(), new Schedule(rnd.nextLong(), 0.02, 0.00005, 0.002, 0.001,
+                    256 << 10, 24 << 20, 3, 6000, Set.of(Direction.C2S, Direction.S2C)));
             try {
                 session = openSession();
                 long nextRestart = 200 + rnd.nextInt(400);
@@ -128,7 +229,7 @@ class SoakDiodTest {
                     } catch (IOException | UncheckedIOException e) {
                         if (!session.faulted()) {
                             throw new AssertionError("an error without an injected fault or restart after " + ops
-                                    + " ops: " + e, e);
+                                    + " ops against " + peerName + ": " + e, e);
                         }
                         sessionFailures++;
                         recover();
@@ -145,7 +246,7 @@ class SoakDiodTest {
                     session.close();
                 }
                 proxy.close();
-                diod.close();
+                server.close();
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             assertEquals(0, clientPool.leasedBytes(), "every receive buffer came back to the client pool");
@@ -153,16 +254,16 @@ class SoakDiodTest {
             int fds = Leaks.awaitFdsAtMost(fds0, 5_000);
             var leaked = Leaks.ours(Leaks.added(fdsBefore, Leaks.fdTargets()), export.getParent());
             assertTrue(leaked.isEmpty(), "file descriptors: " + fds0 + " before, " + fds + " after; left open: " + leaked);
-            System.out.printf("soak: %.1f s, seed=%d: %d ops (%d writes of %d MiB, %d reads, %d truncates, %d fsyncs "
+            System.out.printf("soak %s: %.1f s, seed=%d: %d ops (%d writes of %d MiB, %d reads, %d truncates, %d fsyncs "
                             + "acknowledged and verified on the server, %d fsyncs failed by faults, %d creates, %d renames, "
-                            + "%d unlinks, %d full checkpoints); faults injected: %d (%s), %d explicit cuts, %d diod "
-                            + "restarts, %d diod exits by itself; %d sessions, %d ended by a fault and recovered; after faults %d files found intact "
+                            + "%d unlinks, %d full checkpoints); faults injected: %d (%s), %d explicit cuts, %d server "
+                            + "restarts, %d server exits by itself; %d sessions, %d ended by a fault and recovered; after faults %d files found intact "
                             + "(acknowledged, untouched since), %d unacknowledged files rewritten, %d lost directory "
-                            + "replies resolved; fds %d -> %d, pool leased 0%n",
-                    secs, Long.getLong("jnetfs.soak.seed", 13), ops, writes, bytesWritten >> 20, reads, truncates,
+                            + "replies resolved, %d recoveries tried again; fds %d -> %d, pool leased 0%n",
+                    peerName, secs, Long.getLong("jnetfs.soak.seed", 13), ops, writes, bytesWritten >> 20, reads, truncates,
                     fsyncsAcked, fsyncsFailed, creates, renames, unlinks, checkpoints, proxy.faultsTotal(),
                     faultSummary(), explicitCuts, restarts, serverCrashes, sessions, sessionFailures, filesVerifiedAfterFault,
-                    filesRewritten, pendingResolved, fds0, fds);
+                    filesRewritten, pendingResolved, recoveryRetries, fds0, fds);
             assertTrue(fsyncsAcked > 0 && sessionFailures > 0 && restarts > 0, "the soak exercised nothing");
         }
 
@@ -244,8 +345,8 @@ class SoakDiodTest {
         private Session openSession() throws IOException {
             sessions++;
             boolean uring = sessions % 2 == 0 && IoUring.isAvailable();
-            P9Options o = P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname("root").nUname(0)
-                    .timeout(Duration.ofSeconds(2)).window(8).pool(clientPool)
+            P9Options o = P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname("root").nUname(0)
+                    .timeout(Duration.ofSeconds(5)).window(8).pool(clientPool)
                     .transport(uring ? TransportKind.IO_URING : TransportKind.SOCKET)
                     .receiveMode(sessions % 4 < 2 ? ReceiveMode.DIRECT : ReceiveMode.BULK).build();
             P9Client c = P9Client.connect(o);
@@ -407,14 +508,10 @@ class SoakDiodTest {
         }
 
         private void restartServer() throws IOException {
-            if (rnd.nextBoolean()) {
-                diod.kill(); // a crash: connections reset
-            } else {
-                diod.close(); // SIGTERM
-            }
+            server.stop(rnd.nextBoolean());
             restarts++;
-            diod = DiodServer.start(export);
-            proxy.retarget(diod.port());
+            server = peers.start(export);
+            proxy.retarget(server.port());
         }
 
         /**
@@ -422,6 +519,21 @@ class SoakDiodTest {
          * open, check that every acknowledged and untouched file is intact, and write the others again.
          */
         private void recover() throws Exception {
+            // faults are paused, but a loaded machine may still time a request out: try again (bounded)
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    recoverOnce();
+                    return;
+                } catch (IOException e) {
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    recoveryRetries++;
+                }
+            }
+        }
+
+        private void recoverOnce() throws Exception {
             proxy.enabled(false);
             session.close();
             // the old connection's last requests may still be in diod's workers: let them finish
@@ -429,14 +541,15 @@ class SoakDiodTest {
             proxy.dropAll();
             assertTrue(proxy.awaitIdle(5_000), "the old connections closed");
             Thread.sleep(50);
-            if (ProcessHandle.of(diod.pid()).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
-                // diod died by itself under the faults: a crash of the server, survived like a restart
+            if (!server.alive()) {
+                // the server died by itself under the faults: a crash, survived like a restart
                 if (serverCrashes++ == 0) {
-                    System.out.println("soak: diod exited by itself after " + ops + " ops; its log:\n" + diod.log());
+                    System.out.println("soak " + peerName + ": the server exited by itself after " + ops + " ops; its log:\n"
+                            + server.log());
                 }
-                diod.close();
-                diod = DiodServer.start(export);
-                proxy.retarget(diod.port());
+                server.close();
+                server = peers.start(export);
+                proxy.retarget(server.port());
             }
             session = openSession();
             if (model.pending != null) {
