@@ -457,7 +457,7 @@ final class Connection {
             msize = m;
             if (m > 0) {
                 dataSize = (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(m);
-                dataMax = (int) Math.clamp(cfg.maxInFlightBytes() / dataSize, 2, cfg.maxRequests());
+                dataMax = Math.clamp(cfg.maxInFlightBytes() / dataSize, 2, cfg.maxRequests());
             }
         }
     }

@@ -153,7 +153,7 @@ final class CtlExport implements ExportOps {
         MemorySegment out = r.data.mem;
         long at = P9Descriptor.RREADDIR_HEADER_SIZE;
         long limit = at + (long) count;
-        for (int i = (int) Math.clamp(offset, 0, names.length); i < names.length; i++) {
+        for (int i = Math.clamp(offset, 0, names.length); i < names.length; i++) {
             byte[] n = names[i].getBytes(StandardCharsets.US_ASCII);
             long size = QID_SIZE + 8 + 1 + 2 + n.length;
             if (at + size > limit) {

@@ -70,6 +70,8 @@ public final class P9Server implements AutoCloseable {
     public static final int MIN_MSIZE = Connection.MIN_MSIZE;
 
     private static final System.Logger LOG = System.getLogger("io.jnetfs.p9.server");
+    /** {@code ENFILE}: the system's file table is full (not in {@link Errno}'s table). */
+    private static final int ENFILE = 23;
 
     private final ServerConfig cfg;
     private final Stats stats = new Stats();
@@ -200,7 +202,7 @@ public final class P9Server implements AutoCloseable {
                     if (closed) {
                         break;
                     }
-                    if (fd == -Errno.EMFILE || fd == -Errno.ENOBUFS || fd == -Errno.ENOMEM || fd == -23 /* ENFILE */) {
+                    if (fd == -Errno.EMFILE || fd == -ENFILE || fd == -Errno.ENOBUFS || fd == -Errno.ENOMEM) {
                         LOG.log(System.Logger.Level.WARNING, "p9 server: accept4: " + Errno.describe(-fd));
                         sleep(100);
                     }
@@ -408,6 +410,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Read-only mode.
+         *
          * @param readOnly refuse every change (create, write, setattr, mkdir, remove, rename, link,
          *     symlink, open for writing or truncation) with {@code EROFS}
          * @return this
@@ -418,6 +422,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The largest msize granted in Rversion.
+         *
          * @param msize the largest msize granted, {@link #MIN_MSIZE} .. {@link #MAX_MSIZE} (default 1 MiB)
          * @return this
          */
@@ -430,6 +436,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Whether to serve diod's synthetic {@code ctl} export as well.
+         *
          * @param ctl also serve aname {@code "ctl"}: the synthetic {@code zero} and {@code null} files
          * @return this
          */
@@ -439,6 +447,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The most connections served at once; more are closed as soon as accepted.
+         *
          * @param maxConnections connections served at once, 1 .. 4096 (default 64)
          * @return this
          */
@@ -451,6 +461,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The most fids per connection.
+         *
          * @param maxFids fids per connection, 1 .. 1,000,000 (default 4096); beyond, {@code EMFILE}
          * @return this
          */
@@ -463,6 +475,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The most requests in flight per connection; the reader stops reading beyond.
+         *
          * @param maxRequests requests in flight per connection, 1 .. 4096 (default 64)
          * @return this
          */
@@ -475,6 +489,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The data buffer bytes in flight per connection (Tread, Treaddir, Twrite).
+         *
          * @param bytes data buffer bytes per connection, at least 1 (default 4 MiB; never fewer than two
          *     msize buffers)
          * @return this
@@ -488,6 +504,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Worker threads per connection.
+         *
          * @param workers worker threads per connection, 0 .. 64 (default 0: the connection's reader thread
          *     runs every request itself, one at a time, which on a small machine moves the most data per
          *     CPU second; with workers, requests of one connection run concurrently, so a slow one does
@@ -503,6 +521,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The idle timeout.
+         *
          * @param idleTimeout close a connection with nothing in flight that sends nothing this long
          *     (default 10 minutes; zero: never)
          * @return this
@@ -516,6 +536,8 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * The message timeout.
+         *
          * @param messageTimeout how long a message begun may take to arrive whole, and a reply to leave
          *     (default 30 s; at least 100 ms)
          * @return this
