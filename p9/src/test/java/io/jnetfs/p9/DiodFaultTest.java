@@ -106,6 +106,11 @@ class DiodFaultTest {
                         c.failure());
                 P9Exception after = assertThrows(P9Exception.class, () -> c.statfs(c.root()));
                 assertEquals(Errno.ETIMEDOUT, after.errno());
+                // the failure is published first, then the failing thread releases the tags: wait for it
+                long tagsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+                while (c.tagsInUse() != 0 && System.nanoTime() < tagsDeadline) {
+                    Thread.sleep(10);
+                }
                 assertEquals(0, c.tagsInUse(), "the failure frees every tag");
             } finally {
                 d.resume();
