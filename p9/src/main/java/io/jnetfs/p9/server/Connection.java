@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * execute them, and the send path every reply leaves by.
  *
  * <pre>
- *   socket ──recvmsg──&gt; reader: header[7] ─┬─ Twrite: ONE recvmsg of [fid offset count[16], data buffer]:
+ *   socket ──recvmsg──&gt; reader: header[7] ─┬─ Twrite: ONE recvmsg (MSG_WAITALL) of [fid offset count[16], data buffer]:
  *                                          │           the payload lands straight in pooled memory
  *                                          ├─ Tread/Treaddir: body; a data buffer taken for the reply
  *                                          ├─ Tversion, Tflush: handled by the reader itself
@@ -270,11 +270,11 @@ final class Connection {
             long n;
             try {
                 if (got == 0) {
-                    n = s.io.recvmsg(fd, r.twriteFields, s.iter, payload, null, 0);
+                    n = s.io.recvmsg(fd, r.twriteFields, s.iter, payload, null, Scratch.MSG_WAITALL);
                 } else if (got < fixed) { // the fields came in parts: only after a receive tick
-                    n = s.io.recvmsg(fd, r.twriteFields.asSlice(got), s.iter, payload, null, 0);
+                    n = s.io.recvmsg(fd, r.twriteFields.asSlice(got), s.iter, payload, null, Scratch.MSG_WAITALL);
                 } else {
-                    n = s.io.recvmsg(fd, null, s.iter, want - got, null, 0);
+                    n = s.io.recvmsg(fd, null, s.iter, want - got, null, Scratch.MSG_WAITALL);
                 }
             } catch (IOException e) {
                 return -Errno.ECONNRESET;

@@ -50,6 +50,8 @@ final class Scratch implements AutoCloseable {
     static final long TIMESPEC_SIZE = timespec.sizeof();
 
     private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
+    /** Receive flags: wait for everything asked (the receive tick still bounds the wait). */
+    static final int MSG_WAITALL = LibC.MSG_WAITALL();
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
 
     private final Arena arena = Arena.ofConfined();
@@ -131,17 +133,18 @@ final class Scratch implements AutoCloseable {
     }
 
     /**
-     * One {@code recvmsg} of up to {@code len} bytes into {@code address}.
+     * One {@code recvmsg} of {@code len} bytes into {@code address} with {@code MSG_WAITALL}: they all
+     * arrive in one call unless the receive tick ({@code SO_RCVTIMEO}) expires first.
      *
-     * @return bytes received, 0 at end of stream, {@code -EAGAIN} when the receive tick
-     *     ({@code SO_RCVTIMEO}) expired with nothing, or {@code -errno}
+     * @return bytes received (fewer than {@code len} when the tick expired), 0 at end of stream,
+     *     {@code -EAGAIN} when the tick expired with nothing, or {@code -errno}
      */
     long recvOnce(int fd, long address, long len) {
         iov.set(WORD, iovBase, address);
         iov.set(WORD, iovLen, len);
         long r;
         do {
-            r = Native.recvmsgAddress(fd, msgAddress, 0);
+            r = Native.recvmsgAddress(fd, msgAddress, MSG_WAITALL);
         } while (r == -Errno.EINTR);
         return r;
     }
