@@ -28,7 +28,7 @@ build:
 test:
 	$(MVN) install
 
-## demo: the main job: starts a 9P server (diod, installed with apt-get when missing and run as root)
+## demo: the main job: starts a 9P server (jnetfs serve in the same JVM; --server diod for diod)
 ## on 127.0.0.1 exporting a temporary directory, writes a 256 MiB file through jnetfs, reads it cold
 ## (from the server, filling the disk cache) and warm (from the cache), checks the checksums, prints
 ## throughput and counters per phase, and stops the server

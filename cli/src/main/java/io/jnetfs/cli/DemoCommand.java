@@ -44,8 +44,8 @@ final class DemoCommand extends Subcommand {
     private static final int CHUNK = 4 << 20;
     private static final String FILE = "demo.bin";
 
-    @Option(names = "--server", paramLabel = "KIND", description = "The server: diod (default) or java.")
-    DemoServer.Kind server = DemoServer.Kind.DIOD;
+    @Option(names = "--server", paramLabel = "KIND", description = "The server: java (jnetfs serve, the default) or diod.")
+    DemoServer.Kind server = DemoServer.Kind.JAVA;
 
     @Option(names = "--size", paramLabel = "BYTES", converter = CommonOptions.SizeConverter.class,
             description = "How much to write and read back. Default: 256M.")

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * A 9P server the demo starts on loopback, exporting a temporary directory, and stops. Which one is
- * {@link Kind}: diod for now; the embedded Java server plugs in here once it exists.
+ * {@link Kind}: jnetfs's own server by default, or the real diod.
  */
 interface DemoServer extends AutoCloseable {
     /** The servers the demo can start. */
@@ -28,8 +28,7 @@ interface DemoServer extends AutoCloseable {
     static DemoServer start(Kind kind, Path export, PrintWriter log) throws CommandFailure {
         return switch (kind) {
             case DIOD -> DiodProcess.start(export, log);
-            case JAVA -> throw CommandFailure.of("--server java", "the embedded Java 9P server is not part of this "
-                    + "build yet; use --server diod", ExitCodes.SETUP);
+            case JAVA -> JavaServer.start(export, log);
         };
     }
 

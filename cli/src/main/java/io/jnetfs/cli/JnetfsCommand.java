@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 + "local paths are plain paths.", ""},
         subcommands = {CatCommand.class, CpCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
             MkdirCommand.class, MvCommand.class, ExtentsCommand.class, StatsCommand.class, CacheCommand.class,
-            DemoCommand.class},
+            DemoCommand.class, ServeCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",

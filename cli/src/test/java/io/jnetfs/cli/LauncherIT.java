@@ -120,6 +120,45 @@ class LauncherIT {
     }
 
     @Test
+    void serveExportsADirectoryThatTheCommandThenReadsAndWrites() throws Exception {
+        Path served = Files.createDirectory(tmp.resolve("served"));
+        Files.writeString(served.resolve("hello.txt"), "hello from jnetfs serve\n");
+        Started server = start(new ProcessBuilder(LAUNCHER.toString(), "serve", served.toString(), "--listen",
+                "127.0.0.1:0"));
+        try {
+            await("the serving line", () -> {
+                try {
+                    return Files.readString(server.out()).contains("serving ");
+                } catch (IOException e) {
+                    return false;
+                }
+            }, server);
+            String line = Files.readString(server.out());
+            String port = line.replaceAll("(?s).* on 127\\.0\\.0\\.1:(\\d+) .*", "$1");
+            String srv = "9p://127.0.0.1:" + port;
+            List<String> opts = List.of("--aname", served.toString(), "--no-cache");
+            List<String> cat = new ArrayList<>(List.of(LAUNCHER.toString()));
+            cat.addAll(opts);
+            cat.addAll(List.of("cat", srv + "/hello.txt"));
+            Done got = finish(start(new ProcessBuilder(cat)));
+            assertEquals(0, got.code(), got.err());
+            assertEquals("hello from jnetfs serve\n", new String(got.stdout(), StandardCharsets.UTF_8));
+            byte[] data = new byte[5 << 20];
+            new Random(9).nextBytes(data);
+            Path src = Files.write(local.resolve("up.bin"), data);
+            List<String> cp = new ArrayList<>(List.of(LAUNCHER.toString()));
+            cp.addAll(opts);
+            cp.addAll(List.of("cp", src.toString(), srv + "/up.bin"));
+            Done put = finish(start(new ProcessBuilder(cp)));
+            assertEquals(0, put.code(), put.err());
+            assertArrayEquals(data, Files.readAllBytes(served.resolve("up.bin")));
+        } finally {
+            sigint(server.process());
+            assertTrue(server.process().waitFor(30, TimeUnit.SECONDS), "serve stops on SIGINT");
+        }
+    }
+
+    @Test
     void theLauncherCopiesListsAndReportsErrorsWithExitCodes() throws Exception {
         byte[] data = new byte[3 << 20];
         new Random(1).nextBytes(data);
