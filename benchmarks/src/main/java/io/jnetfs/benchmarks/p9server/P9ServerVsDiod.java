@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools]
  * </pre>
  *
- * {@code --variant} adds another jnetfs server (its own process, its own serve arguments) measured in
- * the same rounds, for comparing settings under the same load.
+ * {@code --variant} adds another jnetfs server (its own process, its own serve arguments; those that
+ * start with {@code -D} go to its JVM) measured in the same rounds, for comparing settings under the
+ * same load.
  */
 public final class P9ServerVsDiod {
     private static final String WRITE_FILE = "write-1g-%s.bin";

@@ -101,8 +101,14 @@ final class Servers {
 
     /** Starts this project's server (a child JVM) exporting {@code dir} and ctl. */
     static Server jnetfs(Path dir, int msize, List<String> extra) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        for (String e : extra) {
+            if (e.startsWith("-D")) {
+                cmd.add(e);
+            }
+        }
+        extra = extra.stream().filter(e -> !e.startsWith("-D")).toList();
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.jnetfs.p9.server.ServeMain", dir.toString(), "--listen", HOST + ":0", "--ctl", "--msize",
                 Integer.toString(msize)));
         cmd.removeIf(String::isEmpty);

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *                                          ├─ Tread/Treaddir: body; a data buffer taken for the reply
  *                                          ├─ Tversion, Tflush: handled by the reader itself
  *                                          └─ others: body into the slot's buffer
- *          ──&gt; run inline (workers = 0) or queue ──&gt; worker: Dispatcher.execute ──&gt; reply
+ *          ──&gt; run on the reader, or queue ──&gt; worker: Dispatcher.execute ──&gt; reply
+ *              (workers take a Tread when more requests wait on the socket, and every Tfsync)
  *   reply ──sendmsg──&gt; [Rread header[11], data iovecs]  ONE message, under the send lock
  * </pre>
  *
@@ -512,8 +513,23 @@ final class Connection {
 
     // ---- execution ------------------------------------------------------------------------------------
 
+    /**
+     * Whether a request goes to a worker rather than running on the reader: a Tread when further
+     * requests already wait on the socket (so the {@code preadv2} of one overlaps the {@code sendmsg} of
+     * another, and the reader goes on reading), and every Tfsync (it may take long). Everything else,
+     * and a Tread with nothing behind it, runs on the reader: no thread handoff for a client with one
+     * request in flight, and Twrite payloads land in the page cache as fast as they arrive.
+     */
+    private static boolean offload(Scratch s, Request r, int fd) {
+        return switch (r.type) {
+            case P9Type.Tfsync -> true;
+            case P9Type.Tread -> s.pending(fd);
+            default -> false;
+        };
+    }
+
     private void dispatch(Scratch s, Request r) {
-        if (cfg.workers() == 0) {
+        if (cfg.workers() == 0 || !offload(s, r, fd)) {
             synchronized (this) {
                 r.state = Request.RUNNING;
                 flying++;

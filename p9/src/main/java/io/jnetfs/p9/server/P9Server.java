@@ -54,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * Listens on 127.0.0.1 by default and logs a warning when told to listen elsewhere: there is no
  * authentication, and the server acts with its own credentials.
  *
- * <p>Threads: one acceptor; per connection a reader and up to {@code workers} workers (daemon threads).
+ * <p>Threads: one acceptor; per connection a reader, which runs most requests itself, and up to
+ * {@code workers} workers for Treads with more requests behind them and for Tfsync (daemon threads).
  * {@link #close()} stops them all and is idempotent.
  */
 public final class P9Server implements AutoCloseable {
@@ -384,7 +385,7 @@ public final class P9Server implements AutoCloseable {
         private int maxFids = 4096;
         private int maxRequests = 64;
         private long maxInFlightBytes = 4L << 20;
-        private int workers;
+        private int workers = 2;
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration messageTimeout = Duration.ofSeconds(30);
 
@@ -506,10 +507,11 @@ public final class P9Server implements AutoCloseable {
         /**
          * Worker threads per connection.
          *
-         * @param workers worker threads per connection, 0 .. 64 (default 0: the connection's reader thread
-         *     runs every request itself, one at a time, which on a small machine moves the most data per
-         *     CPU second; with workers, requests of one connection run concurrently, so a slow one does
-         *     not hold up the others, and Tflush can drop a request still waiting for a worker)
+         * @param workers 0 .. 64 (default 2). The connection's reader runs most requests itself, one at
+         *     a time (no thread handoff for a client with one request in flight); workers take a Tread
+         *     when further requests already wait on the socket, so the file read of one overlaps the
+         *     send of another, and every Tfsync, which may take long. 0: the reader runs everything.
+         *     Tflush drops a request still waiting for a worker.
          * @return this
          */
         public Builder workers(int workers) {

@@ -150,6 +150,23 @@ final class Scratch implements AutoCloseable {
     }
 
     /**
+     * Whether bytes wait to be received on {@code fd}: a {@code recvmsg} of one byte with
+     * {@code MSG_PEEK | MSG_DONTWAIT}, which takes nothing.
+     */
+    boolean pending(int fd) {
+        iov.set(WORD, iovBase, peek.address());
+        iov.set(WORD, iovLen, 1L);
+        long r;
+        do {
+            r = Native.recvmsgAddress(fd, msgAddress, MSG_PEEK | MSG_DONTWAIT);
+        } while (r == -Errno.EINTR);
+        return r > 0;
+    }
+
+    private static final int MSG_PEEK = LibC.MSG_PEEK();
+    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
+
+    /**
      * Copies {@code len} bytes at {@code off} of {@code src} into {@code dst} with a NUL after them.
      *
      * @return {@code dst}
@@ -182,6 +199,8 @@ final class Scratch implements AutoCloseable {
 
     /** An empty path, for the {@code AT_EMPTY_PATH} calls. */
     final MemorySegment empty = arena.allocate(1);
+    /** Where {@link #pending} peeks. */
+    private final MemorySegment peek = arena.allocate(1);
 
     /** Fills {@link #how} for {@code openat2}. */
     MemorySegment how(int flags, int mode, long resolve) {

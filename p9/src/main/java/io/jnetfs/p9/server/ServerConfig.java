@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * @param maxFids fids per connection; a walk or attach beyond fails with {@code EMFILE}
  * @param maxRequests requests in flight per connection; the reader stops reading beyond
  * @param maxInFlightBytes data buffer bytes per connection (Tread, Treaddir, Twrite payloads)
- * @param workers worker threads per connection (0: the reader thread runs every request itself)
+ * @param workers worker threads per connection, for Treads with more requests waiting behind them and
+ *     for Tfsync (0: the reader thread runs every request itself)
  * @param idleTimeoutNanos a connection silent this long is closed (0: never)
  * @param messageTimeoutNanos a message begun must arrive whole, and a reply must leave, within this
  */
