@@ -378,16 +378,16 @@ public final class FaultProxy implements AutoCloseable {
                     sleep(s.stallMillis());
                 } else if ((p -= s.stall()) < s.truncate()) {
                     int keep = msg.length <= 1 ? 0 : 1 + r.nextInt(msg.length - 1);
+                    // counted when injected: the cut below may lose the race with the other direction's
+                    // pump, but the truncated message has gone out either way
+                    faults.incrementAndGet(Fault.TRUNCATE.ordinal());
                     forward(out, msg, keep, d);
                     out.flush();
-                    if (cut(false)) {
-                        faults.incrementAndGet(Fault.TRUNCATE.ordinal());
-                    }
+                    cut(false);
                     return false;
                 } else if ((p -= s.truncate()) < s.reset()) {
-                    if (cut(true)) {
-                        faults.incrementAndGet(Fault.RESET.ordinal());
-                    }
+                    faults.incrementAndGet(Fault.RESET.ordinal()); // counted when injected (see TRUNCATE)
+                    cut(true);
                     return false;
                 }
             }
@@ -412,9 +412,8 @@ public final class FaultProxy implements AutoCloseable {
                 bytes.addAndGet(left);
                 out.flush();
             }
-            if (cut(false)) {
-                faults.incrementAndGet(Fault.CUT.ordinal());
-            }
+            faults.incrementAndGet(Fault.CUT.ordinal()); // counted when injected (see TRUNCATE)
+            cut(false);
             return false;
         }
 
