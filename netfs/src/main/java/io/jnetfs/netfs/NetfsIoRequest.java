@@ -150,6 +150,28 @@ public final class NetfsIoRequest {
         return new NetfsIoSubrequest(this, subreqCount++, streamNr);
     }
 
+    /**
+     * Runs {@code collect} so that one thread collects at a time: a kick while another thread collects
+     * makes that thread look again instead of waiting (0: idle, 1: collecting, 2: collecting and asked
+     * to look again).
+     */
+    void runCollector(java.util.function.Consumer<NetfsIoRequest> collect) {
+        while (true) {
+            int s = collectState.get();
+            if (s == 0) {
+                if (collectState.compareAndSet(0, 1)) {
+                    break;
+                }
+            } else if (s == 2 || collectState.compareAndSet(1, 2)) {
+                return;
+            }
+        }
+        do {
+            collectState.set(1);
+            collect.accept(this);
+        } while (!collectState.compareAndSet(1, 0));
+    }
+
     /** Called from {@link NetfsIoSubrequest#terminated}: let the collector look. */
     void subreqTerminated(NetfsIoSubrequest s) {
         if (origin.isRead()) {

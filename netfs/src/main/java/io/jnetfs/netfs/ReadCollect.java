@@ -48,21 +48,7 @@ final class ReadCollect {
     }
 
     static void kick(NetfsIoRequest rreq) {
-        // 0: idle, 1: collecting, 2: collecting and asked to look again
-        while (true) {
-            int s = rreq.collectState.get();
-            if (s == 0) {
-                if (rreq.collectState.compareAndSet(0, 1)) {
-                    break;
-                }
-            } else if (s == 2 || rreq.collectState.compareAndSet(1, 2)) {
-                return;
-            }
-        }
-        do {
-            rreq.collectState.set(1);
-            collect(rreq);
-        } while (!rreq.collectState.compareAndSet(1, 0));
+        rreq.runCollector(ReadCollect::collect);
     }
 
     private static void collect(NetfsIoRequest rreq) {

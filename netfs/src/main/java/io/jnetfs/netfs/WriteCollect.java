@@ -25,20 +25,7 @@ final class WriteCollect {
     }
 
     static void kick(NetfsIoRequest w) {
-        while (true) {
-            int s = w.collectState.get();
-            if (s == 0) {
-                if (w.collectState.compareAndSet(0, 1)) {
-                    break;
-                }
-            } else if (s == 2 || w.collectState.compareAndSet(1, 2)) {
-                return;
-            }
-        }
-        do {
-            w.collectState.set(1);
-            collect(w);
-        } while (!w.collectState.compareAndSet(1, 0));
+        w.runCollector(WriteCollect::collect);
     }
 
     private static void collect(NetfsIoRequest w) {
