@@ -31,7 +31,6 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private static final ThreadLocal<BvecqIo> IO = ThreadLocal.withInitial(BvecqIo::new);
     private static final ThreadLocal<BvecqIter> ITER = ThreadLocal.withInitial(BvecqIter::new);
 
-    private final CacheFiles owner;
     private final String key;
     private final Path path;
     private final int fd;
@@ -46,9 +45,8 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private volatile String disabledReason;
     private boolean closed;
 
-    CacheFile(CacheFiles owner, String key, Path path, CacheOccupancy occupancy, long granule, long remoteSize,
+    CacheFile(String key, Path path, CacheOccupancy occupancy, long granule, long remoteSize,
               Executor writer) throws IOException {
-        this.owner = owner;
         this.key = key;
         this.path = path;
         this.occupancy = occupancy;

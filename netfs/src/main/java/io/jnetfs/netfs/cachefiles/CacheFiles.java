@@ -75,7 +75,7 @@ public final class CacheFiles {
             Files.deleteIfExists(data); // stale or unknown contents: start empty
             Files.writeString(meta, record, StandardCharsets.UTF_8);
         }
-        return new CacheFile(this, key, data, CacheOccupancy.open(method, granule), granule, coherency.size(), writer);
+        return new CacheFile(key, data, CacheOccupancy.open(method, granule), granule, coherency.size(), writer);
     }
 
     /** One cache file's usage, for {@code jnetfs cache}. */
