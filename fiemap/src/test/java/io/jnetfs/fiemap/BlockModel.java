@@ -25,10 +25,18 @@ final class BlockModel {
         size = Math.max(size, offset + length);
     }
 
-    /** A punched hole frees only the blocks it covers whole; partial blocks are zeroed but stay data. */
+    /**
+     * A punched hole frees only the blocks it covers whole; partial blocks are zeroed but stay data.
+     * A punch that runs past the end of the file reaches the end of the page holding the last byte
+     * (ext4_punch_hole extends it so), so the file's last, partial block is freed too.
+     */
     void punch(long offset, long length) {
+        long end = offset + length;
+        if (end > size) {
+            end = Math.max(end, (size / B + 1) * B);
+        }
         long from = Math.ceilDiv(offset, B);
-        long to = (offset + length) / B;
+        long to = end / B;
         if (from < to) {
             data.clear(Math.toIntExact(from), Math.toIntExact(to));
         }
