@@ -37,6 +37,8 @@ public final class BvecqIo implements AutoCloseable {
     private final long iovAddress = iov.address();
     private final MemorySegment msg = arena.allocate(msghdr.layout());
     private final long msgAddress = msg.address();
+    /** where this instance's downcalls leave errno: one per instance, as the instance is one per thread */
+    private final MemorySegment callState = Native.newCallState();
     private long sendmsgCalls;
     private long recvmsgCalls;
     private long syscalls;
@@ -67,7 +69,27 @@ public final class BvecqIo implements AutoCloseable {
      * @return bytes written, or {@link #WOULD_BLOCK}
      */
     public long writev(int fd, BvecqIter it, long len) throws IOException {
-        return vectored(fd, it, len, -1, 0, OP_WRITEV);
+        checkOpen();
+        checkLen(it, len);
+        // the common case, the whole range in one call, without the loop: C2 inlines this much into
+        // the caller, and every call frame between two system calls shows in the per-call cost
+        if (len > 0 && it.nextIov(len) > 0 && it.iovBytes() == len) {
+            long r = Native.writevAddress(callState, fd, it.iovAddress(), it.iovCount());
+            syscalls++;
+            if (r == len) {
+                it.advance(r);
+                return r;
+            }
+            if (r > 0) {
+                it.advance(r);
+                return vectored(fd, it, len, -1, 0, OP_WRITEV, r);
+            }
+            long stop = vectoredRare(fd, it.iovCount(), -1, 0, r, OP_WRITEV);
+            if (stop != CONTINUE) {
+                return stop;
+            }
+        }
+        return vectored(fd, it, len, -1, 0, OP_WRITEV, 0);
     }
 
     /**
@@ -76,7 +98,7 @@ public final class BvecqIo implements AutoCloseable {
      * @return bytes read (fewer at end of file), or {@link #WOULD_BLOCK}
      */
     public long readv(int fd, BvecqIter it, long len) throws IOException {
-        return vectored(fd, it, len, -1, 0, OP_READV);
+        return vectored(fd, it, len, -1, 0, OP_READV, 0);
     }
 
     /**
@@ -86,7 +108,7 @@ public final class BvecqIo implements AutoCloseable {
      */
     public long pwritev2(int fd, BvecqIter it, long len, long offset, int flags) throws IOException {
         checkOffset(offset);
-        return vectored(fd, it, len, offset, flags, OP_PWRITEV2);
+        return vectored(fd, it, len, offset, flags, OP_PWRITEV2, 0);
     }
 
     /**
@@ -96,7 +118,7 @@ public final class BvecqIo implements AutoCloseable {
      */
     public long preadv2(int fd, BvecqIter it, long len, long offset, int flags) throws IOException {
         checkOffset(offset);
-        return vectored(fd, it, len, offset, flags, OP_PREADV2);
+        return vectored(fd, it, len, offset, flags, OP_PREADV2, 0);
     }
 
     private static final int OP_WRITEV = 0;
@@ -105,39 +127,58 @@ public final class BvecqIo implements AutoCloseable {
     private static final int OP_PREADV2 = 3;
     private static final String[] OP_NAMES = {"writev", "readv", "pwritev2", "preadv2"};
 
-    private long vectored(int fd, BvecqIter it, long len, long offset, int flags, int op) throws IOException {
+    /** Transfers {@code len - done} more bytes of {@code it}; {@code done} were transferred already. */
+    private long vectored(int fd, BvecqIter it, long len, long offset, int flags, int op, long done)
+            throws IOException {
         checkOpen();
-        checkLen(it, len);
-        long done = 0;
+        checkLen(it, len - done);
+        // kept small enough for C2 to inline into the caller: after a system call returns, every
+        // further call and return costs more than usual (branch predictors refilled on this kernel), so
+        // the common case is one loop around the downcall and the rare cases live in vectoredRare
         while (done < len) {
             int n = it.nextIov(len - done);
-            long addr = it.iovAddress();
-            long r = switch (op) {
-                case OP_WRITEV -> Native.writevAddress(fd, addr, n);
-                case OP_READV -> Native.readvAddress(fd, addr, n);
-                case OP_PWRITEV2 -> Native.pwritev2Address(fd, addr, n, offset + done, flags);
-                default -> Native.preadv2Address(fd, addr, n, offset + done, flags);
-            };
+            long r = vectoredCall(fd, it.iovAddress(), n, offset < 0 ? offset : offset + done, flags, op);
             syscalls++;
             if (r > 0) {
                 it.advance(r);
                 done += r;
-            } else if (r == 0) {
-                if (op == OP_READV || op == OP_PREADV2) {
-                    break; // end of file
-                }
-                throw new IOException(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n + ") wrote 0 bytes");
-            } else if (r == -Errno.EINTR) {
-                continue;
-            } else if (r == -Errno.EAGAIN) {
-                return done > 0 ? done : WOULD_BLOCK;
             } else {
-                throw Errors.ioException(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n
-                        + (offset >= 0 ? ", offset=" + (offset + done) : "") + ")", (int) -r);
+                long stop = vectoredRare(fd, n, offset, done, r, op);
+                if (stop != CONTINUE) {
+                    return stop;
+                }
             }
         }
         return done;
     }
+
+    private long vectoredCall(int fd, long addr, int n, long offset, int flags, int op) {
+        return switch (op) {
+            case OP_WRITEV -> Native.writevAddress(callState, fd, addr, n);
+            case OP_READV -> Native.readvAddress(callState, fd, addr, n);
+            case OP_PWRITEV2 -> Native.pwritev2Address(callState, fd, addr, n, offset, flags);
+            default -> Native.preadv2Address(callState, fd, addr, n, offset, flags);
+        };
+    }
+
+    /** {@link #vectored} got {@code r <= 0}: the bytes to return, or {@link #CONTINUE} to call again. */
+    private static long vectoredRare(int fd, int n, long offset, long done, long r, int op) throws IOException {
+        if (r == 0) {
+            if (op == OP_READV || op == OP_PREADV2) {
+                return done; // end of file
+            }
+            throw new IOException(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n + ") wrote 0 bytes");
+        } else if (r == -Errno.EINTR) {
+            return CONTINUE;
+        } else if (r == -Errno.EAGAIN) {
+            return done > 0 ? done : WOULD_BLOCK;
+        }
+        throw Errors.ioException(OP_NAMES[op] + "(fd=" + fd + ", iovcnt=" + n
+                + (offset >= 0 ? ", offset=" + (offset + done) : "") + ")", (int) -r);
+    }
+
+    /** Not a byte count and not {@link #WOULD_BLOCK}: go round again. */
+    private static final long CONTINUE = Long.MIN_VALUE;
 
     /**
      * Sends {@code header}, {@code len} bytes of {@code it} and {@code trailer} as one message: one
@@ -196,10 +237,10 @@ public final class BvecqIo implements AutoCloseable {
             msg.set(WORD, MSG_IOVLEN, e);
             long r;
             if (send) {
-                r = Native.sendmsgAddress(fd, msgAddress, flags);
+                r = Native.sendmsgAddress(callState, fd, msgAddress, flags);
                 sendmsgCalls++;
             } else {
-                r = Native.recvmsgAddress(fd, msgAddress, flags);
+                r = Native.recvmsgAddress(callState, fd, msgAddress, flags);
                 recvmsgCalls++;
             }
             syscalls++;

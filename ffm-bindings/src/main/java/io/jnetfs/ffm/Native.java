@@ -313,6 +313,21 @@ public final class Native {
                 Linker.Option.firstVariadicArg(fixed.argumentLayouts().size()), CAPTURE_ERRNO);
     }
 
+    /**
+     * A new call-state buffer (where a downcall leaves {@code errno}) for the hot-path overloads that
+     * take one. An object used by one thread at a time (a {@code BvecqIo}, a ring) keeps one and saves
+     * the thread-local lookup on every call; it must not be used by two threads at once.
+     *
+     * <p>Its memory belongs to an automatic arena (freed when the buffer is unreachable): passing a
+     * segment of a shared arena to a downcall would make every call acquire and release that arena
+     * with atomic operations.
+     *
+     * @return the buffer
+     */
+    public static MemorySegment newCallState() {
+        return Arena.ofAuto().allocate(CALL_STATE_LAYOUT);
+    }
+
     private static MemorySegment callState() {
         return CALL_STATE.get();
     }
@@ -902,9 +917,13 @@ public final class Native {
 
     /** {@code writev(fd, iov, iovcnt)} with the iovec array's address: bytes written, or {@code -errno}. */
     public static long writevAddress(int fd, long iov, int iovcnt) {
-        MemorySegment st = callState();
+        return writevAddress(callState(), fd, iov, iovcnt);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long writevAddress(MemorySegment callState, int fd, long iov, int iovcnt) {
         try {
-            return result((long) WRITEV_ADDR.H.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) WRITEV_ADDR.H.invokeExact(callState, fd, iov, iovcnt), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -912,9 +931,13 @@ public final class Native {
 
     /** {@code readv(fd, iov, iovcnt)} with the iovec array's address: bytes read, or {@code -errno}. */
     public static long readvAddress(int fd, long iov, int iovcnt) {
-        MemorySegment st = callState();
+        return readvAddress(callState(), fd, iov, iovcnt);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long readvAddress(MemorySegment callState, int fd, long iov, int iovcnt) {
         try {
-            return result((long) READV_ADDR.H.invokeExact(st, fd, iov, iovcnt), st);
+            return result((long) READV_ADDR.H.invokeExact(callState, fd, iov, iovcnt), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -922,9 +945,13 @@ public final class Native {
 
     /** {@code preadv2} with the iovec array's address: bytes read, or {@code -errno}. */
     public static long preadv2Address(int fd, long iov, int iovcnt, long offset, int flags) {
-        MemorySegment st = callState();
+        return preadv2Address(callState(), fd, iov, iovcnt, offset, flags);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long preadv2Address(MemorySegment callState, int fd, long iov, int iovcnt, long offset, int flags) {
         try {
-            return result((long) PREADV2_ADDR.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PREADV2_ADDR.H.invokeExact(callState, fd, iov, iovcnt, offset, flags), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -932,9 +959,13 @@ public final class Native {
 
     /** {@code pwritev2} with the iovec array's address: bytes written, or {@code -errno}. */
     public static long pwritev2Address(int fd, long iov, int iovcnt, long offset, int flags) {
-        MemorySegment st = callState();
+        return pwritev2Address(callState(), fd, iov, iovcnt, offset, flags);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long pwritev2Address(MemorySegment callState, int fd, long iov, int iovcnt, long offset, int flags) {
         try {
-            return result((long) PWRITEV2_ADDR.H.invokeExact(st, fd, iov, iovcnt, offset, flags), st);
+            return result((long) PWRITEV2_ADDR.H.invokeExact(callState, fd, iov, iovcnt, offset, flags), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -942,9 +973,13 @@ public final class Native {
 
     /** {@code sendmsg(fd, msg, flags)} with the msghdr's address: bytes sent, or {@code -errno}. */
     public static long sendmsgAddress(int fd, long msg, int flags) {
-        MemorySegment st = callState();
+        return sendmsgAddress(callState(), fd, msg, flags);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long sendmsgAddress(MemorySegment callState, int fd, long msg, int flags) {
         try {
-            return result((long) SENDMSG_ADDR.H.invokeExact(st, fd, msg, flags), st);
+            return result((long) SENDMSG_ADDR.H.invokeExact(callState, fd, msg, flags), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -952,9 +987,13 @@ public final class Native {
 
     /** {@code recvmsg(fd, msg, flags)} with the msghdr's address: bytes received, or {@code -errno}. */
     public static long recvmsgAddress(int fd, long msg, int flags) {
-        MemorySegment st = callState();
+        return recvmsgAddress(callState(), fd, msg, flags);
+    }
+
+    /** The same with a caller-owned call-state buffer from {@link #newCallState}: no thread-local lookup. */
+    public static long recvmsgAddress(MemorySegment callState, int fd, long msg, int flags) {
         try {
-            return result((long) RECVMSG_ADDR.H.invokeExact(st, fd, msg, flags), st);
+            return result((long) RECVMSG_ADDR.H.invokeExact(callState, fd, msg, flags), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }
