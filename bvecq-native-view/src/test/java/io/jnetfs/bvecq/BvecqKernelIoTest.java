@@ -136,6 +136,33 @@ class BvecqKernelIoTest {
     }
 
     @Test
+    void writevOfAFullSocketIsShortThenWouldBlockAndTheRestFollowsOnceDrained() throws IOException, InterruptedException {
+        try (Loopback lo = Loopback.open(); BvecqIo io = new BvecqIo(); BvecqIter it = new BvecqIter();
+             BvecqBuffer chain = BvecqBuffer.allocate(pool, 32 << 20, 1 << 20)) {
+            byte[] expected = new byte[(int) chain.length()];
+            new Random(7).nextBytes(expected);
+            chain.copyFrom(expected, 0, 0, expected.length);
+            Loopback.nonBlocking(lo.client);
+            it.init(chain, 0, chain.length());
+            // 32 MiB is more than loopback's socket buffers hold: the kernel takes part of it and the
+            // result is the bytes written, not an exception
+            long first = io.writev(lo.client, it, chain.length());
+            assertTrue(first > 0 && first < chain.length(), "the socket buffer fills: wrote " + first);
+            assertEquals(chain.length() - first, it.count(), "advanced by exactly what was written");
+            assertEquals(BvecqIo.WOULD_BLOCK, io.writev(lo.client, it, it.count()));
+            assertEquals(chain.length() - first, it.count(), "a would-block advances nothing");
+            // drain in a reader thread while the rest goes out blocking: every byte arrives in order
+            Loopback.blocking(lo.client);
+            byte[] got = new byte[expected.length];
+            Thread reader = Thread.ofPlatform().start(() -> Loopback.readFully(lo.server, got));
+            assertEquals(chain.length() - first, io.writev(lo.client, it, it.count()));
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            assertTrue(!reader.isAlive(), "the reader got every byte within 30 s");
+            assertArrayEquals(expected, got);
+        }
+    }
+
+    @Test
     void kernelErrorsNameTheCallAndErrno() {
         try (BvecqIo io = new BvecqIo(); BvecqIter it = new BvecqIter();
              BvecqBuffer chain = BvecqBuffer.allocate(pool, 8192, 4096)) {

@@ -51,6 +51,27 @@ final class Loopback implements AutoCloseable {
         check(Native.fcntl(fd, LibC.F_SETFL(), fl | LibC.O_NONBLOCK()), "fcntl");
     }
 
+    static void blocking(int fd) {
+        int fl = check(Native.fcntl(fd, LibC.F_GETFL(), 0), "fcntl");
+        check(Native.fcntl(fd, LibC.F_SETFL(), fl & ~LibC.O_NONBLOCK()), "fcntl");
+    }
+
+    /** Reads exactly {@code dst.length} bytes from {@code fd} (blocking), or fails at end of stream. */
+    static void readFully(int fd, byte[] dst) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(1 << 20);
+            int done = 0;
+            while (done < dst.length) {
+                long n = Native.read(fd, buf, Math.min(buf.byteSize(), dst.length - done));
+                if (n <= 0) {
+                    throw new IllegalStateException("read(fd=" + fd + ") ended after " + done + " bytes: " + n);
+                }
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, dst, done, (int) n);
+                done += (int) n;
+            }
+        }
+    }
+
     @Override
     public void close() {
         Native.close(client);
