@@ -92,6 +92,21 @@ public final class FolioCache {
         }
     }
 
+    /**
+     * Drops every folio from the cache, busy or not: each mapping's reference is put, so a folio's
+     * memory goes back to the pool when its last user puts it. For closing the engine on a pool that
+     * outlives it.
+     */
+    void dropAll() {
+        java.util.List<CachedFolio> all;
+        synchronized (this) {
+            all = new java.util.ArrayList<>(lru.keySet());
+        }
+        for (CachedFolio f : all) {
+            f.mapping.forget(f);
+        }
+    }
+
     /** @return the bytes of folios cached */
     public synchronized long bytes() {
         return bytes;

@@ -63,6 +63,7 @@ public final class Netfs implements AutoCloseable {
 
     final Config config;
     final FolioPool pool;
+    private final boolean ownsPool;
     final FolioCache pageCache;
     final NetfsStats stats = new NetfsStats();
     private final ConcurrentLinkedQueue<BvecqIter> iters = new ConcurrentLinkedQueue<>();
@@ -73,9 +74,31 @@ public final class Netfs implements AutoCloseable {
      * @param config the tunables
      */
     public Netfs(Config config) {
+        this(config, new FolioPool((config.poolBytes() + FolioPool.MAX_FOLIO - 1) / FolioPool.MAX_FOLIO
+                * FolioPool.MAX_FOLIO), true);
+    }
+
+    /**
+     * An engine whose page cache takes its memory from a pool the caller owns and may share (with the
+     * 9P client's receive buffers, with other engines): one process-wide pool stays warm, where a pool
+     * per engine maps and faults in fresh memory. {@link #close()} returns the page cache's folios to
+     * the pool and leaves the pool open; {@code config.poolBytes()} is not used.
+     *
+     * @param config the tunables; its page-cache budget must fit in the pool
+     * @param pool the pool, which the caller closes after this engine
+     */
+    public Netfs(Config config, FolioPool pool) {
+        this(config, pool, false);
+        if (config.pageCacheBytes() > pool.maxBytes()) {
+            throw new IllegalArgumentException("invalid pageCacheBytes=" + config.pageCacheBytes()
+                    + " for a pool of maxBytes=" + pool.maxBytes());
+        }
+    }
+
+    private Netfs(Config config, FolioPool pool, boolean ownsPool) {
         this.config = config;
-        long poolBytes = (config.poolBytes() + FolioPool.MAX_FOLIO - 1) / FolioPool.MAX_FOLIO * FolioPool.MAX_FOLIO;
-        this.pool = new FolioPool(poolBytes);
+        this.pool = pool;
+        this.ownsPool = ownsPool;
         this.pageCache = new FolioCache(pool, config.pageCacheBytes());
         this.cacheWriter = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "netfs-cache-writer");
@@ -134,7 +157,10 @@ public final class Netfs implements AutoCloseable {
         }
     }
 
-    /** Stops the cache writer (after its queued writes) and frees the pool. Idempotent. */
+    /**
+     * Stops the cache writer (after its queued writes) and frees the pool, or, on a caller's pool,
+     * returns the page cache's folios to it. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -151,6 +177,10 @@ public final class Netfs implements AutoCloseable {
         while ((it = iters.poll()) != null) {
             it.close();
         }
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        } else {
+            pageCache.dropAll();
+        }
     }
 }

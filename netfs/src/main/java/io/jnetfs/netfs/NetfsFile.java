@@ -16,6 +16,14 @@ import java.nio.ByteBuffer;
  * <p>Thread-safe; the readahead state is shared by the file's readers.
  */
 public final class NetfsFile implements AutoCloseable {
+    /**
+     * Read flag: drop each folio from the page cache once this read has copied all of it out (the
+     * kernel's {@code RWF_DONTCACHE}, uncached buffered I/O). For data read once, such as a stream: the
+     * page cache then recycles a few warm folios instead of cycling through its whole budget of cold
+     * memory. Folios that are dirty, locked, being written to the disk cache or partly read stay.
+     */
+    public static final int READ_DONTCACHE = 1;
+
     private final NetfsInode inode;
     private long raPrevEnd = -1;
     private long raWindow;
@@ -45,7 +53,22 @@ public final class NetfsFile implements AutoCloseable {
      * @throws IOException naming the failure (a server error, a timeout)
      */
     public long read(long pos, MemorySegment dst) throws IOException {
+        return read(pos, dst, 0);
+    }
+
+    /**
+     * {@link #read(long, MemorySegment)} with flags.
+     *
+     * @param flags 0, or {@link #READ_DONTCACHE}
+     * @return bytes read: fewer than asked only at end of file; -1 if {@code pos} is at or past it
+     * @throws IOException naming the failure (a server error, a timeout)
+     */
+    public long read(long pos, MemorySegment dst, int flags) throws IOException {
         checkOpen();
+        if ((flags & ~READ_DONTCACHE) != 0) {
+            throw new IllegalArgumentException("invalid read flags=0x" + Integer.toHexString(flags));
+        }
+        boolean dropBehind = (flags & READ_DONTCACHE) != 0;
         if (pos < 0) {
             throw new IllegalArgumentException("invalid pos=" + pos);
         }
@@ -94,6 +117,12 @@ public final class NetfsFile implements AutoCloseable {
                 done += n;
             } finally {
                 f.memory.put();
+            }
+            if (dropBehind && f.fpos() + f.size() <= end) {
+                // the reader is done with the whole folio: drop it now (if nothing else is using it,
+                // else eviction takes it later), so its memory goes back to the pool and is the next one
+                // a readahead receives into, still warm in the CPU cache
+                m.remove(f);
             }
         }
         if (hit) {

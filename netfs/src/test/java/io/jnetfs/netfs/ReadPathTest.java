@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.NativeIoException;
 import java.io.IOException;
@@ -69,6 +70,47 @@ class ReadPathTest {
             assertEquals(src.length, n.stats().bytesFromServer() >= src.length ? src.length : -1,
                     "every byte came from the server at least once");
             assertTrue(n.stats().bytesZeroFill() > 0 || src.length % folioSize == 0, "the tail past EOF was zero-filled");
+        }
+    }
+
+    @Test
+    void dontcacheReadsDropWhatTheyConsumedAndReadTheSameBytes() throws IOException {
+        byte[] src = source(8 << 20, 21);
+        try (Netfs n = netfs(65536); LocalTestFs fs = new LocalTestFs(dir.resolve("server.bin"), 65536, 22);
+             NetfsFile f = n.open(fs, src.length, null); Arena a = Arena.ofConfined()) {
+            MemorySegment buf = a.allocate(1 << 20, 4096);
+            byte[] out = new byte[src.length];
+            for (long pos = 0; pos < src.length; pos += buf.byteSize()) {
+                assertEquals(buf.byteSize(), f.read(pos, buf, NetfsFile.READ_DONTCACHE));
+                MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, out, (int) pos, (int) buf.byteSize());
+            }
+            assertArrayEquals(src, out);
+            // what was read is gone; what readahead brought in ahead of the reader (at most the window)
+            // may stay, so the page cache holds far less than the 8 MiB a plain read leaves behind
+            long cached = (long) f.inode().mapping.size() * 65536;
+            assertTrue(cached <= n.config().readaheadMax() + (1 << 20), "cached after a DONTCACHE stream: " + cached);
+            assertEquals(0, f.inode().mapping.range(0, (src.length - (2L << 20)) / 65536).size(),
+                    "no folio the reader consumed stays cached");
+            assertThrows(IllegalArgumentException.class, () -> f.read(0, buf, 2));
+        }
+    }
+
+    @Test
+    void anEngineOnACallersPoolGivesEveryFolioBackOnClose() throws IOException {
+        byte[] src = source(4 << 20, 23);
+        try (FolioPool pool = new FolioPool(64L << 20)) {
+            try (Netfs n = new Netfs(Netfs.Config.defaults().withMemory(64L << 20, 32L << 20).withFolioSize(65536), pool);
+                 LocalTestFs fs = new LocalTestFs(dir.resolve("server.bin"), 65536, 24);
+                 NetfsFile f = n.open(fs, src.length, null)) {
+                byte[] out = new byte[src.length];
+                assertEquals(src.length, f.read(0, out, 0, out.length));
+                assertArrayEquals(src, out);
+                assertTrue(pool.leasedBytes() >= src.length, "the page cache holds the file: " + pool.leasedBytes());
+            }
+            assertEquals(0, pool.leasedBytes(), "closing the engine returned every folio");
+            pool.allocate(65536).put(); // the pool stays open for its owner
+            assertThrows(IllegalArgumentException.class, () -> new Netfs(
+                    Netfs.Config.defaults().withMemory(1L << 30, 128L << 20), pool), "budget larger than the pool");
         }
     }
 

@@ -5,6 +5,7 @@ import io.jnetfs.benchmarks.p9.WholeFileReader;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.fiemap.OccupancyMethod;
 import io.jnetfs.netfs.Netfs;
+import io.jnetfs.netfs.NetfsFile;
 import io.jnetfs.netfs.NetfsStats;
 import io.jnetfs.netfs.cachefiles.CacheFiles;
 import io.jnetfs.p9.Fid;
@@ -42,7 +43,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--inflight N]
+ *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--inflight N] [--cold-only]
  * </pre>
  */
 public final class NetfsVsPeers {
@@ -56,15 +57,18 @@ public final class NetfsVsPeers {
     }
 
     /**
-     * @param args {@code --rounds N} (default 3), {@code --inflight N} (default 16)
+     * @param args {@code --rounds N} (default 3), {@code --inflight N} (default 16), {@code --cold-only}
+     *     (the raw client and the engine without disk cache only, for profiling)
      */
     public static void main(String[] args) throws Exception {
         int rounds = 3;
         int inflight = 16;
+        boolean coldOnly = false; // only the raw client and the engine without disk cache (profiling)
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--inflight" -> inflight = Integer.parseInt(args[++i]);
+                case "--cold-only" -> coldOnly = true;
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -73,10 +77,15 @@ public final class NetfsVsPeers {
         Path cacheDir = Files.createTempDirectory("jnetfs-bench-cache-");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         List<Round> results = new ArrayList<>();
-        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(512L << 20)) {
+        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(1536L << 20)) {
             P9Options opts = P9Options.builder(Diod.HOST, diod.port()).aname(export.toString()).uname("root")
                     .pool(pool).build();
             for (int r = 0; r < rounds; r++) {
+                long self = ProcessHandle.current().pid();
+                if (coldOnly) {
+                    coldOnly(opts, inflight, pool, diod, r + 1);
+                    continue;
+                }
                 double raw = rawRead(opts, inflight, pool);
                 double noCache = engineRead(opts, null, inflight, new Path[1], "nocache");
                 CacheFiles cache = new CacheFiles(cacheDir, 256 << 10, OccupancyMethod.AUTO, writer);
@@ -97,33 +106,68 @@ public final class NetfsVsPeers {
                 s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
         }
-        print(results, inflight);
+        if (!results.isEmpty()) {
+            print(results, inflight);
+        }
     }
 
     private static double rawRead(P9Options opts, int inflight, FolioPool pool) throws IOException {
+        return rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER);
+    }
+
+    private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery)
+            throws IOException {
         try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
-             WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, WholeFileReader.Delivery.ITER, pool)) {
+             WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool)) {
             long t0 = System.nanoTime();
             long n = rd.readAll();
             return mbps(n, System.nanoTime() - t0);
         }
     }
 
-    private static Netfs netfs() {
+    /** One row at a time with the CPU seconds it cost this JVM and diod: where a cold read's time goes. */
+    private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round) throws IOException {
+        String[] names = {"raw p9, 16 slot buffers", "raw p9, into a 4 MiB buffer", "netfs buffered read",
+                "netfs buffered read, DONTCACHE", "netfs direct read"};
+        for (int i = 0; i < names.length; i++) {
+            long self = ProcessHandle.current().pid();
+            double c0 = Diod.cpuSeconds(self);
+            double d0 = diod.cpuSeconds();
+            double mbps = switch (i) {
+                case 0 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER);
+                case 1 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING);
+                case 2 -> engineRead(opts, null, inflight, new Path[1], "nocache");
+                case 3 -> engineRead(opts, null, inflight, new Path[1], "dontcache");
+                default -> engineRead(opts, null, inflight, new Path[1], "direct");
+            };
+            System.err.printf(Locale.ROOT, "round %d: %-30s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f%n", round,
+                    names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0);
+        }
+    }
+
+    /**
+     * An engine with an empty page cache on the process's one pool, which the raw client's receive
+     * buffers come from too: like a long-running server, neither side maps fresh memory per run.
+     */
+    private static Netfs netfs(FolioPool pool) {
         return new Netfs(Netfs.Config.defaults().withMemory(1L << 30, 512L << 20).withFolioSize(256 << 10)
-                .withReadahead(4 << 20, 32 << 20).withTimeout(60, TimeUnit.SECONDS));
+                .withReadahead(4 << 20, 32 << 20).withTimeout(60, TimeUnit.SECONDS), pool);
     }
 
     private static double engineRead(P9Options opts, CacheFiles cache, int inflight, Path[] cacheFile, String phase)
             throws IOException {
-        try (P9Client c = P9Client.connect(opts); Netfs n = netfs();
+        try (P9Client c = P9Client.connect(opts); Netfs n = netfs(opts.pool());
              P9File f = new P9Netfs(c, n, cache, "bench://" + opts.port(), inflight).open(Diod.FILE_NAME, false);
              Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(4 << 20, 4096);
             long t0 = System.nanoTime();
             long done = 0;
             while (done < SIZE) {
-                long got = f.read(done, buf);
+                long got = switch (phase) {
+                    case "direct" -> f.netfs().readDirect(done, buf);
+                    case "dontcache" -> f.read(done, buf, NetfsFile.READ_DONTCACHE);
+                    default -> f.read(done, buf);
+                };
                 if (got <= 0) {
                     throw new IOException(phase + " read ended early at " + done);
                 }
@@ -175,7 +219,7 @@ public final class NetfsVsPeers {
     }
 
     private static double engineWrite(P9Options opts, Path export, int inflight) throws IOException {
-        try (P9Client c = P9Client.connect(opts); Netfs n = netfs(); Arena a = Arena.ofConfined()) {
+        try (P9Client c = P9Client.connect(opts); Netfs n = netfs(opts.pool()); Arena a = Arena.ofConfined()) {
             MemorySegment chunk = a.allocate(16 << 20, 4096).fill((byte) 7);
             try {
                 long t0 = System.nanoTime();

@@ -30,8 +30,17 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         /** Into the slot's destination iterator ({@link P9Client#readAsync(Fid, long, int, BvecqIter, P9Callback, long)}). */
         ITER,
         /** Appended to the slot's chain ({@link P9Client#readAsync(Fid, long, int, BvecqBuffer, P9Callback, long)}). */
-        APPEND
+        APPEND,
+        /**
+         * Into a 4 MiB destination at the read's place in it (file offset modulo the buffer), the way a
+         * reader that wants the bytes in its own 4 MiB buffer would use the client: the same job as a
+         * netfs read into a 4 MiB buffer.
+         */
+        RING
     }
+
+    /** Treads per {@link Delivery#RING} buffer: 64 x 64 KiB = 4 MiB. */
+    private static final int RING_READS = 64;
 
     private final P9Client client;
     private final Fid fid;
@@ -61,7 +70,8 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         this.io = client.ioSize(fid);
         this.inFlight = inFlight;
         this.delivery = delivery;
-        this.dest = BvecqBuffer.allocate(pool, (long) inFlight * 65536, 65536);
+        this.dest = delivery == Delivery.RING ? BvecqBuffer.allocate(pool, (long) RING_READS * 65536, 65536)
+                : BvecqBuffer.allocate(pool, (long) inFlight * 65536, 65536);
         this.its = new BvecqIter[inFlight];
         this.chains = new BvecqBuffer[inFlight];
         for (int i = 0; i < inFlight; i++) {
@@ -119,6 +129,9 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         long h;
         if (delivery == Delivery.ITER) {
             h = client.readAsync(fid, off, len, its[slot].init(dest, (long) slot * 65536, len), this, slot);
+        } else if (delivery == Delivery.RING) {
+            long at = (off / io) % RING_READS * io;
+            h = client.readAsync(fid, off, len, its[slot].init(dest, at, len), this, slot);
         } else {
             h = client.readAsync(fid, off, len, chains[slot], this, slot);
         }

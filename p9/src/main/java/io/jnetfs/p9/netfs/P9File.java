@@ -50,6 +50,11 @@ public final class P9File implements AutoCloseable {
         return file.read(pos, dst);
     }
 
+    /** See {@link NetfsFile#read(long, MemorySegment, int)}. */
+    public long read(long pos, MemorySegment dst, int flags) throws IOException {
+        return file.read(pos, dst, flags);
+    }
+
     /** See {@link NetfsFile#read(long, byte[], int, int)}. */
     public int read(long pos, byte[] b, int off, int len) throws IOException {
         return file.read(pos, b, off, len);
