@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A pool of page-aligned native buffers ("folios") in power-of-two sizes from 4 KiB to 2 MiB,
@@ -40,6 +41,9 @@ public final class FolioPool implements AutoCloseable {
     public static final int MAX_FOLIO = 2 << 20;
     /** Number of folio orders: 4 KiB &lt;&lt; 0 .. 4 KiB &lt;&lt; 9. */
     public static final int ORDERS = 10;
+
+    /** Slab memory mapped by every pool in the process and not yet unmapped (NMT does not see mmap). */
+    private static final AtomicLong MAPPED = new AtomicLong();
 
     private final Arena arena = Arena.ofShared();
     private final long maxBytes;
@@ -135,12 +139,28 @@ public final class FolioPool implements AutoCloseable {
         unmap(at, aligned - at);
         unmap(aligned + MAX_FOLIO, at + span - (aligned + MAX_FOLIO));
         MemorySegment slab = MemorySegment.ofAddress(aligned)
-                .reinterpret(MAX_FOLIO, arena, s -> Native.munmap(s, MAX_FOLIO)); // at close: nothing to report to
+                .reinterpret(MAX_FOLIO, arena, FolioPool::unmapSlab);
+        MAPPED.addAndGet(MAX_FOLIO);
         Native.madvise(slab, MAX_FOLIO, LibC.MADV_HUGEPAGE()); // advice: EINVAL without THP is fine
         for (long off = 0; off < MAX_FOLIO; off += PAGE_SIZE) {
             slab.set(ValueLayout.JAVA_BYTE, off, (byte) 0); // fault in now (once, with a huge page)
         }
         return slab;
+    }
+
+    /** The arena's cleanup at close: nothing to report a failure to, so an unmapped slab is not counted. */
+    private static void unmapSlab(MemorySegment slab) {
+        if (Native.munmap(slab, MAX_FOLIO) == 0) {
+            MAPPED.addAndGet(-MAX_FOLIO);
+        }
+    }
+
+    /**
+     * @return bytes of slab memory that all pools in this process have mapped and not unmapped yet
+     *     (for leak checks: Native Memory Tracking does not count memory mapped with {@code mmap})
+     */
+    public static long mappedBytes() {
+        return MAPPED.get();
     }
 
     private static void unmap(long address, long length) {

@@ -41,8 +41,9 @@ public final class NativeMemoryWorkload {
         long[] after = measure("after");
         int fdsAfter = Leaks.openFds();
         System.out.printf("result: %d chain and ring operations in %.1f s; NMT Other committed %d KB -> %d KB, "
-                        + "total committed %d KB -> %d KB; fds %d -> %d%n", done, (System.nanoTime() - t0) / 1e9,
-                before[0], after[0], before[1], after[1], fdsBefore, fdsAfter);
+                        + "total committed %d KB -> %d KB; pool slabs mapped %d KB -> %d KB; fds %d -> %d%n", done,
+                (System.nanoTime() - t0) / 1e9, before[0], after[0], before[1], after[1], before[2], after[2],
+                fdsBefore, fdsAfter);
     }
 
     /** @return operations done: {@code ops} chain operations and {@code ops} ring operations */
@@ -62,7 +63,7 @@ public final class NativeMemoryWorkload {
                 }
             }
             if (measureDuring) {
-                measure("during"); // the pool's slabs are still held: NMT must see them
+                measure("during"); // the pool's slabs are still held: the count must see them
             }
             if (pool.leasedBytes() != 0) {
                 throw new AssertionError("pool leased " + pool.leasedBytes() + " bytes after the chain operations");
@@ -92,7 +93,10 @@ public final class NativeMemoryWorkload {
         return n + ringOps;
     }
 
-    /** @return {Other committed KB, total committed KB}, printed as an {@code nmt:} line */
+    /**
+     * @return {NMT Other committed KB (FFM arenas), NMT total committed KB, folio pool slabs mapped KB
+     *     (mmap, which NMT does not see)}, printed as an {@code nmt:} line
+     */
     private static long[] measure(String when) throws Exception {
         String out = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
@@ -102,8 +106,9 @@ public final class NativeMemoryWorkload {
         if (!o.find() || !t.find()) {
             throw new IllegalStateException("no NMT summary (is -XX:NativeMemoryTracking=summary set?): " + out);
         }
-        long[] r = {Long.parseLong(o.group(2)), Long.parseLong(t.group(2))};
-        System.out.println("nmt: " + when + " other_committed_kb=" + r[0] + " total_committed_kb=" + r[1]);
+        long[] r = {Long.parseLong(o.group(2)), Long.parseLong(t.group(2)), FolioPool.mappedBytes() >> 10};
+        System.out.println("nmt: " + when + " other_committed_kb=" + r[0] + " total_committed_kb=" + r[1]
+                + " pool_mapped_kb=" + r[2]);
         return r;
     }
 }
