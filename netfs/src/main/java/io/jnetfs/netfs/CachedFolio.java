@@ -2,6 +2,8 @@ package io.jnetfs.netfs;
 
 import io.jnetfs.bvecq.Folio;
 import java.io.InterruptedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,8 +14,13 @@ import java.util.concurrent.TimeUnit;
  * <p>States: {@code LOCKED} while a request fills it (readers wait for the unlock), {@code UPTODATE}
  * once it holds the file's data, {@code DIRTY} when written and not yet written back,
  * {@code WRITEBACK} while being written back, {@code COPY_TO_CACHE} while its data is being written to
- * the disk cache (the kernel's PG_fscache), {@code ERROR} when the read that filled it failed. Waiting
- * uses the folio's monitor.
+ * the disk cache (the kernel's PG_fscache), {@code ERROR} when the read that filled it failed.
+ *
+ * <p>The state word is changed by compare-and-set only, and read without a lock: testing a bit, the
+ * reader's common case, costs one volatile read. Only a thread that has to wait takes the folio's
+ * monitor, and an unlock takes it only when someone waits (the kernel's folio wait bit, with the
+ * waiter count playing PG_waiters): no monitor contention between the thread that completes reads and
+ * the reader that consumes them.
  */
 public final class CachedFolio {
     /** Being filled or modified: wait for the unlock. */
@@ -28,17 +35,32 @@ public final class CachedFolio {
     public static final int COPY_TO_CACHE = 1 << 4;
     /** The read that filled it failed. */
     public static final int ERROR = 1 << 5;
+    /** Dropped from its mapping (evicted or invalidated); internal, not in {@link #state()}. */
+    private static final int DETACHED = 1 << 30;
+    private static final int BUSY = LOCKED | DIRTY | WRITEBACK | COPY_TO_CACHE;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(CachedFolio.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     final FolioMapping mapping;
     final long index;
     final Folio memory;
-    private int state;
-    private int error;
-    /** Dirty byte range within the folio: [dirtyFrom, dirtyTo). */
+    /** The state bits; changed only by {@link #update} (compare-and-set). */
+    private volatile int state;
+    /** {@code -errno} of the failed read; written before the ERROR bit is published. */
+    private volatile int error;
+    /** Threads waiting in {@link #waitWhile}; changed only under the monitor. */
+    private volatile int waiters;
+    /** Dirty byte range within the folio: [dirtyFrom, dirtyTo), changed by the lock holder. */
     int dirtyFrom;
     int dirtyTo;
-    /** Set when the folio has been dropped from its mapping (evicted or invalidated). */
-    boolean detached;
 
     CachedFolio(FolioMapping mapping, long index, Folio memory, int state) {
         this.mapping = mapping;
@@ -68,41 +90,61 @@ public final class CachedFolio {
     }
 
     /** @return the state bits */
-    public synchronized int state() {
-        return state;
+    public int state() {
+        return state & ~DETACHED;
     }
 
     /** @return whether all of {@code bits} are set */
-    public synchronized boolean test(int bits) {
+    public boolean test(int bits) {
         return (state & bits) == bits;
     }
 
     /** @return {@code -errno} of the failed read, or 0 */
-    public synchronized int error() {
+    public int error() {
         return error;
     }
 
-    synchronized void set(int bits) {
-        state |= bits;
+    /** Sets {@code set} and clears {@code clear} atomically; returns the new state. */
+    private int update(int set, int clear) {
+        while (true) {
+            int s = state;
+            int n = (s | set) & ~clear;
+            if (STATE.compareAndSet(this, s, n)) {
+                return n;
+            }
+        }
+    }
+
+    /** Wakes the waiters, if any. The caller changed the state first (volatile): see waitWhile. */
+    private void wake() {
+        // pairs with waitWhile: the state change above is a volatile write and this read of waiters a
+        // volatile read, so either this sees the waiter counted or the waiter sees the new state
+        if (waiters > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    void set(int bits) {
+        update(bits, 0);
     }
 
     /** Clears bits and wakes every waiter. */
-    synchronized void clear(int bits) {
-        state &= ~bits;
-        notifyAll();
+    void clear(int bits) {
+        update(0, bits);
+        wake();
     }
 
     /** Marks the folio filled (or failed) and unlocks it, waking readers. */
-    synchronized void unlock(boolean uptodate, int err) {
+    void unlock(boolean uptodate, int err) {
         if (uptodate) {
-            state |= UPTODATE;
-            state &= ~ERROR;
+            update(UPTODATE, LOCKED | ERROR);
         } else {
-            state |= ERROR;
-            error = err;
+            error = err; // before the ERROR bit: whoever sees the bit sees the errno
+            update(ERROR, LOCKED);
         }
-        state &= ~LOCKED;
-        notifyAll();
+        wake();
     }
 
     /**
@@ -111,26 +153,44 @@ public final class CachedFolio {
      * @param timeoutNanos how long to wait at most
      * @return false if the wait timed out or the folio was evicted meanwhile
      */
-    synchronized boolean lock(long timeoutNanos) throws InterruptedIOException {
-        if (!waitWhile(LOCKED, timeoutNanos) || detached) {
-            return false; // timed out, or evicted meanwhile: look the index up again
+    boolean lock(long timeoutNanos) throws InterruptedIOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (!waitWhile(LOCKED, deadline - System.nanoTime())) {
+                return false; // timed out
+            }
+            int s = state;
+            if ((s & DETACHED) != 0) {
+                return false; // evicted meanwhile: look the index up again
+            }
+            if ((s & LOCKED) == 0 && STATE.compareAndSet(this, s, s | LOCKED)) {
+                return true;
+            }
+            // another thread took it between the wait and the set: wait again
         }
-        state |= LOCKED;
-        return true;
     }
 
     /** Marks the folio detached if nothing is using it; the caller then drops it from the mapping. */
-    synchronized boolean tryDetach() {
-        if (detached || !evictable()) {
-            return false;
+    boolean tryDetach() {
+        while (true) {
+            int s = state;
+            if ((s & (DETACHED | BUSY)) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, s | DETACHED)) {
+                return true;
+            }
         }
-        detached = true;
-        return true;
+    }
+
+    /** Marks the folio detached whatever its state (the caller drops it from the mapping). */
+    void markDetached() {
+        update(DETACHED, 0);
     }
 
     /** @return whether the folio has been dropped from its mapping */
-    public synchronized boolean detached() {
-        return detached;
+    public boolean detached() {
+        return (state & DETACHED) != 0;
     }
 
     /**
@@ -138,30 +198,41 @@ public final class CachedFolio {
      *
      * @return false if the wait timed out
      */
-    synchronized boolean waitWhile(int bits, long timeoutNanos) throws InterruptedIOException {
+    boolean waitWhile(int bits, long timeoutNanos) throws InterruptedIOException {
+        if ((state & bits) == 0) {
+            return true; // the common case: no monitor at all
+        }
         long deadline = System.nanoTime() + timeoutNanos;
-        while ((state & bits) != 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
+        synchronized (this) {
+            waiters++; // volatile write, then the state is read: see wake()
             try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for folio " + this);
+                while ((state & bits) != 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(this, left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for folio " + this);
+                    }
+                }
+                return true;
+            } finally {
+                waiters--;
             }
         }
-        return true;
     }
 
     /** @return whether the page cache may drop it now */
-    synchronized boolean evictable() {
-        return (state & (LOCKED | DIRTY | WRITEBACK | COPY_TO_CACHE)) == 0;
+    boolean evictable() {
+        return (state & BUSY) == 0;
     }
 
     @Override
-    public synchronized String toString() {
-        return "CachedFolio[index=" + index + ", size=" + mapping.folioSize + ", state=0x" + Integer.toHexString(state) + "]";
+    public String toString() {
+        return "CachedFolio[index=" + index + ", size=" + mapping.folioSize + ", state=0x"
+                + Integer.toHexString(state()) + "]";
     }
 }

@@ -75,9 +75,7 @@ public final class FolioMapping {
 
     /** Drops a folio the caller has detached or holds locked (a failed read, a truncation). */
     void forget(CachedFolio f) {
-        synchronized (f) {
-            f.detached = true;
-        }
+        f.markDetached();
         if (folios.remove(f.index, f)) {
             cache.removed(f);
             f.memory.put();

@@ -64,6 +64,42 @@ public final class NetfsFile implements AutoCloseable {
      * @throws IOException naming the failure (a server error, a timeout)
      */
     public long read(long pos, MemorySegment dst, int flags) throws IOException {
+        return read(pos, dst.byteSize(), flags, dst, null);
+    }
+
+    /** Receives page-cache memory from {@link #read(long, long, int, FolioReader)}. */
+    @FunctionalInterface
+    public interface FolioReader {
+        /**
+         * Takes {@code length} bytes of the file, the next in order, at {@code offset} in {@code folio}.
+         * The memory is the page cache's: read it during the call, do not keep or change it.
+         *
+         * @throws IOException to stop the read (it reaches the caller of {@code read})
+         */
+        void accept(MemorySegment folio, long offset, long length) throws IOException;
+    }
+
+    /**
+     * Reads {@code len} bytes at {@code pos} through the page cache without copying them: {@code reader}
+     * gets each folio's part in file order, straight from the page cache (the zero-copy counterpart of
+     * {@link #read(long, MemorySegment, int)}, as {@code splice} is of {@code read}). Allocates nothing
+     * per folio.
+     *
+     * @param flags 0, or {@link #READ_DONTCACHE}
+     * @return bytes handed to {@code reader}: fewer than {@code len} only at end of file; -1 if
+     *     {@code pos} is at or past it
+     * @throws IOException naming the failure (a server error, a timeout), or the reader's own
+     */
+    public long read(long pos, long len, int flags, FolioReader reader) throws IOException {
+        java.util.Objects.requireNonNull(reader, "reader");
+        if (len < 0) {
+            throw new IllegalArgumentException("invalid len=" + len);
+        }
+        return read(pos, len, flags, null, reader);
+    }
+
+    /** The buffered read: into {@code dst} when it is not null, else to {@code reader}. */
+    private long read(long pos, long len, int flags, MemorySegment dst, FolioReader reader) throws IOException {
         checkOpen();
         if ((flags & ~READ_DONTCACHE) != 0) {
             throw new IllegalArgumentException("invalid read flags=0x" + Integer.toHexString(flags));
@@ -74,9 +110,9 @@ public final class NetfsFile implements AutoCloseable {
         }
         long size = inode.size();
         if (pos >= size) {
-            return dst.byteSize() == 0 ? 0 : -1;
+            return len == 0 ? 0 : -1;
         }
-        long end = Math.min(pos + dst.byteSize(), size);
+        long end = Math.min(pos + len, size);
         long window = window(pos, end);
         FolioMapping m = inode.mapping;
         long timeout = inode.netfs.config.timeoutNanos();
@@ -95,6 +131,14 @@ public final class NetfsFile implements AutoCloseable {
             }
             if (!f.test(CachedFolio.UPTODATE)) {
                 hit = false;
+                // wait for the last folio of this read that is being filled first: a request unlocks its
+                // folios in order, so the nearer ones are ready no later, and one wakeup per read
+                // replaces one per folio (a cross-CPU wakeup costs microseconds on a VM)
+                CachedFolio last = idx == (end - 1) >>> m.folioShift ? null : m.get((end - 1) >>> m.folioShift);
+                if (last != null && last.test(CachedFolio.LOCKED)
+                        && !last.waitWhile(CachedFolio.LOCKED, timeout)) {
+                    throw new IOException("read(pos=" + at + ") timed out waiting for folio " + last.index());
+                }
                 if (!f.waitWhile(CachedFolio.LOCKED, timeout)) {
                     throw new IOException("read(pos=" + at + ") timed out waiting for folio " + idx);
                 }
@@ -113,7 +157,11 @@ public final class NetfsFile implements AutoCloseable {
             try {
                 long inFolio = at - f.fpos();
                 long n = Math.min(end - at, f.size() - inFolio);
-                MemorySegment.copy(f.memory.segment(), inFolio, dst, done, n);
+                if (dst != null) {
+                    MemorySegment.copy(f.memory.segment(), inFolio, dst, done, n);
+                } else {
+                    reader.accept(f.memory.segment(), inFolio, n);
+                }
                 done += n;
             } finally {
                 f.memory.put();

@@ -23,6 +23,11 @@ public final class NetfsInode {
     /** The first writeback error not yet reported to flush/fsync/close ({@code -errno}), or 0. */
     volatile int wbError;
 
+    /** @return the filesystem's request ops for this file */
+    public NetfsRequestOps ops() {
+        return ops;
+    }
+
     NetfsInode(Netfs netfs, NetfsRequestOps ops, long remoteSize, NetfsCache cache) {
         if (remoteSize < 0) {
             throw new IllegalArgumentException("invalid remoteSize=" + remoteSize);

@@ -3,6 +3,7 @@ package io.jnetfs.netfs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,33 @@ class ReadPathTest {
             assertEquals(0, f.inode().mapping.range(0, (src.length - (2L << 20)) / 65536).size(),
                     "no folio the reader consumed stays cached");
             assertThrows(IllegalArgumentException.class, () -> f.read(0, buf, 2));
+        }
+    }
+
+    @Test
+    void aZeroCopyReadHandsOverThePageCacheInFileOrder() throws IOException {
+        byte[] src = source(3_000_017, 25);
+        try (Netfs n = netfs(65536); LocalTestFs fs = new LocalTestFs(dir.resolve("server.bin"), 65536, 26);
+             NetfsFile f = n.open(fs, src.length, null)) {
+            fs.shortReadPercent = 20;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            long[] calls = {0};
+            NetfsFile.FolioReader collect = (folio, offset, length) -> {
+                assertTrue(offset >= 0 && length > 0 && offset + length <= folio.byteSize(), "inside one folio");
+                out.write(folio.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), 0, (int) length);
+                calls[0]++;
+            };
+            long pos = 12_345;
+            assertEquals(src.length - pos, f.read(pos, Long.MAX_VALUE / 2, 0, collect), "to end of file");
+            assertArrayEquals(Arrays.copyOfRange(src, (int) pos, src.length), out.toByteArray());
+            assertTrue(calls[0] >= (src.length - pos) / 65536, "one call per folio: " + calls[0]);
+            assertEquals(-1, f.read(src.length, 10, 0, collect), "at end of file");
+            // a reader's exception stops the read and reaches the caller
+            IOException stop = new IOException("reader stops");
+            assertSame(stop, assertThrows(IOException.class, () -> f.read(0, 1 << 20, 0, (folio, o, l) -> {
+                throw stop;
+            })));
+            assertThrows(IllegalArgumentException.class, () -> f.read(0, -1, 0, collect));
         }
     }
 

@@ -55,6 +55,11 @@ public final class P9File implements AutoCloseable {
         return file.read(pos, dst, flags);
     }
 
+    /** See {@link NetfsFile#read(long, long, int, NetfsFile.FolioReader)}. */
+    public long read(long pos, long len, int flags, NetfsFile.FolioReader reader) throws IOException {
+        return file.read(pos, len, flags, reader);
+    }
+
     /** See {@link NetfsFile#read(long, byte[], int, int)}. */
     public int read(long pos, byte[] b, int off, int len) throws IOException {
         return file.read(pos, b, off, len);

@@ -25,13 +25,19 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     private final int ioSize;
     private final int inflight;
     private final NetfsIoSubrequest[] slots;
+    /** Read subrequests issued beyond {@code inflight}, waiting for a Tread to complete (FIFO). */
+    private final java.util.ArrayDeque<NetfsIoSubrequest> waitingReads = new java.util.ArrayDeque<>(1024);
+    private int readsInFlight;
+    private int readsInFlightHighWater;
     private final int[] free;
     private int freeTop;
 
     /**
      * @param client the connection
      * @param fid an open fid of the file (the caller keeps it open while the ops are used)
-     * @param inflight how many RPCs the engine should keep in flight per request
+     * @param inflight how many RPCs the engine should keep in flight per request, and the most Treads
+     *     this file has in flight at once (further read subrequests wait their turn, the way the
+     *     kernel's cifs waits for credits)
      */
     public P9NetfsOps(P9Client client, Fid fid, int inflight) {
         if (inflight <= 0) {
@@ -67,6 +73,18 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
 
     @Override
     public void issueRead(NetfsIoSubrequest s) {
+        synchronized (this) {
+            if (readsInFlight >= inflight) {
+                waitingReads.addLast(s); // goes out when a Tread in flight completes: see complete()
+                return;
+            }
+            readsInFlight++;
+            readsInFlightHighWater = Math.max(readsInFlightHighWater, readsInFlight);
+        }
+        sendRead(s);
+    }
+
+    private void sendRead(NetfsIoSubrequest s) {
         int slot = take(s);
         if (slot < 0) {
             s.terminated(-Errno.EAGAIN);
@@ -75,8 +93,27 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         long h = client.readAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
         if (h < 0) {
             give(slot);
+            readDone();
             s.terminated(h);
         }
+    }
+
+    /** A Tread ended: the next waiting read subrequest takes its place. */
+    private void readDone() {
+        NetfsIoSubrequest next;
+        synchronized (this) {
+            next = waitingReads.pollFirst();
+            if (next == null) {
+                readsInFlight--;
+                return;
+            }
+        }
+        sendRead(next);
+    }
+
+    /** @return the most Treads this file has had in flight at once (at most {@code inflight}) */
+    public synchronized int readsInFlightHighWater() {
+        return readsInFlightHighWater;
     }
 
     @Override
@@ -102,8 +139,12 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     @Override
     public void complete(long cookie, long result) {
         NetfsIoSubrequest s = give((int) cookie);
-        if (result == 0 && s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER) {
+        boolean read = s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
+        if (result == 0 && read) {
             s.setFlags(NetfsSreqFlags.NETFS_SREQ_HIT_EOF); // Rread count 0: the server's file ends here
+        }
+        if (read) {
+            readDone(); // before terminating: the pipe stays full while collection runs
         }
         s.terminated(result);
     }

@@ -93,6 +93,21 @@ class NetfsDiodTest {
     }
 
     @Test
+    void aFileKeepsAtMostItsInflightTreadsOutAndReadsRight() throws IOException {
+        byte[] src = new byte[9 << 20];
+        new Random(6).nextBytes(src);
+        Files.write(export.resolve("l.bin"), src);
+        try (P9Client c = diod.connect(); Netfs n = netfs();
+             P9File f = new P9Netfs(c, n, null, "9p://limit", 3).open("l.bin", false)) {
+            assertArrayEquals(src, readAll(f));
+            P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
+            int most = ops.readsInFlightHighWater();
+            assertTrue(most >= 1 && most <= 3, "Treads in flight at once: " + most);
+            assertTrue(n.stats().readRpcs() > 3 * 16, "a readahead window is far more than 3 Treads: " + n.stats());
+        }
+    }
+
+    @Test
     void aColdReadFillsTheCacheAndAWarmReadSendsZeroReadRpcs() throws IOException {
         byte[] src = new byte[20 << 20];
         new Random(3).nextBytes(src);
