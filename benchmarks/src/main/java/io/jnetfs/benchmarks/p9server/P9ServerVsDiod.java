@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * </pre>
  *
  * {@code --variant} adds another jnetfs server (its own process, its own serve arguments; those that
- * start with {@code -D} go to its JVM) measured in the same rounds, for comparing settings under the
+ * start with {@code -D}, {@code -XX:} or {@code -Xlog:} go to its JVM) measured in the same rounds, for comparing settings under the
  * same load.
  */
 public final class P9ServerVsDiod {

@@ -103,11 +103,11 @@ final class Servers {
     static Server jnetfs(Path dir, int msize, List<String> extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String e : extra) {
-            if (e.startsWith("-D")) {
+            if (e.startsWith("-D") || e.startsWith("-XX:") || e.startsWith("-Xlog:")) {
                 cmd.add(e);
             }
         }
-        extra = extra.stream().filter(e -> !e.startsWith("-D")).toList();
+        extra = extra.stream().filter(e -> !e.startsWith("-D") && !e.startsWith("-XX:") && !e.startsWith("-Xlog:")).toList();
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.jnetfs.p9.server.ServeMain", dir.toString(), "--listen", HOST + ":0", "--ctl", "--msize",
                 Integer.toString(msize)));
