@@ -32,7 +32,7 @@ public final class P9Netfs {
      * @param netfs the engine
      * @param cache the disk cache, or {@code null} for none
      * @param serverId names the export in cache keys, e.g. {@code 9p://127.0.0.1:564/srv/export}
-     * @param inflight RPCs to keep in flight per request
+     * @param inflight RPCs to keep in flight per request, and the most Treads one open file has out at once
      */
     public P9Netfs(P9Client client, Netfs netfs, CacheFiles cache, String serverId, int inflight) {
         this.client = client;
