@@ -75,40 +75,51 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     public void issueRead(NetfsIoSubrequest s) {
         synchronized (this) {
             if (readsInFlight >= inflight) {
-                waitingReads.addLast(s); // goes out when a Tread in flight completes: see complete()
+                waitingReads.addLast(s); // goes out when a Tread in flight ends: see readDone()
                 return;
             }
             readsInFlight++;
             readsInFlightHighWater = Math.max(readsInFlightHighWater, readsInFlight);
         }
-        sendRead(s);
+        if (!sendRead(s)) {
+            readDone();
+        }
     }
 
-    private void sendRead(NetfsIoSubrequest s) {
+    /** Sends one Tread; false if it could not go out (the subrequest was terminated with the error). */
+    private boolean sendRead(NetfsIoSubrequest s) {
         int slot = take(s);
         if (slot < 0) {
             s.terminated(-Errno.EAGAIN);
-            return;
+            return false;
         }
         long h = client.readAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
         if (h < 0) {
             give(slot);
-            readDone();
             s.terminated(h);
+            return false;
         }
+        return true;
     }
 
-    /** A Tread ended: the next waiting read subrequest takes its place. */
+    /**
+     * A Tread ended: the next waiting read subrequest takes its place. A loop, not a recursion: on a
+     * failed connection every waiting subrequest fails here in turn, however many wait.
+     */
     private void readDone() {
-        NetfsIoSubrequest next;
-        synchronized (this) {
-            next = waitingReads.pollFirst();
-            if (next == null) {
-                readsInFlight--;
-                return;
+        while (true) {
+            NetfsIoSubrequest next;
+            synchronized (this) {
+                next = waitingReads.pollFirst();
+                if (next == null) {
+                    readsInFlight--;
+                    return;
+                }
+            }
+            if (sendRead(next)) {
+                return; // it holds the place the ended Tread left
             }
         }
-        sendRead(next);
     }
 
     /** @return the most Treads this file has had in flight at once (at most {@code inflight}) */

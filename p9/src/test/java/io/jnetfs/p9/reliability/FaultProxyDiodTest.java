@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.bvecq.FolioPool;
+import io.jnetfs.netfs.Netfs;
 import io.jnetfs.p9.DiodServer;
 import io.jnetfs.p9.Fid;
 import io.jnetfs.p9.P9Client;
@@ -15,6 +16,9 @@ import io.jnetfs.p9.P9Exception;
 import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.p9.netfs.P9File;
+import io.jnetfs.p9.netfs.P9Netfs;
+import io.jnetfs.p9.netfs.P9NetfsOps;
 import io.jnetfs.p9.reliability.FaultProxy.Direction;
 import io.jnetfs.p9.reliability.FaultProxy.Fault;
 import io.jnetfs.p9.reliability.FaultProxy.Schedule;
@@ -140,6 +144,31 @@ class FaultProxyDiodTest {
         assertEquals(1, proxy.faults(Fault.CUT), proxy.toString());
         byte[] onServer = Files.readAllBytes(export.resolve("c.bin"));
         assertArrayEquals(first, Arrays.copyOf(onServer, first.length), "the acknowledged bytes are intact");
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void aCutMidReadFailsTheEngineReadWithReadsStillWaitingAndReturnsEveryFolio(TransportKind t) throws Exception {
+        byte[] data = new byte[24 << 20];
+        new Random(7).nextBytes(data);
+        Files.write(export.resolve("big.bin"), data);
+        // the cut comes 3-4 MiB into the replies, while most of a 16 MiB readahead waits behind 2 Treads
+        proxy = new FaultProxy(diod.port(), new Schedule(7, 0, 0, 0, 0, 3_000_000, 4_000_000, 1, 0,
+                Set.of(Direction.S2C)));
+        Netfs.Config config = Netfs.Config.defaults().withMemory(64L << 20, 48L << 20).withFolioSize(256 << 10)
+                .withReadahead(16 << 20, 16 << 20).withTimeout(10, TimeUnit.SECONDS);
+        try (P9Client c = connect(t, Duration.ofSeconds(5)); Netfs n = new Netfs(config, pool);
+             P9File f = new P9Netfs(c, n, null, "9p://cut", 2).open("big.bin", false)) {
+            byte[] out = new byte[data.length];
+            long t0 = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> f.read(0, out, 0, out.length));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            assertTrue(ms < 8_000, "failed after " + ms + " ms, not at the 10 s timeout: " + e);
+            assertNotNull(c.failure(), "the connection is marked failed");
+            assertTrue(((P9NetfsOps) f.netfs().inode().ops()).readsInFlightHighWater() <= 2);
+        }
+        assertEquals(1, proxy.faults(Fault.CUT), proxy.toString());
+        // stop() checks that every pooled byte came back: page-cache folios, receive buffers, chains
     }
 
     @ParameterizedTest
