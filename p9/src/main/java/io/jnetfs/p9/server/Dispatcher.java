@@ -498,25 +498,7 @@ final class Dispatcher {
         if (len2 < 0) {
             return len2;
         }
-        ServerFid o = fids.get(oldDfid);
-        if (o == null) {
-            return -Errno.EBADF;
-        }
-        ServerFid n = fids.get(newDfid);
-        if (n == null) {
-            o.put();
-            return -Errno.EBADF;
-        }
-        try {
-            if (o.export != n.export) {
-                return -Errno.EXDEV;
-            }
-            int rc = o.export.renameat(s, o, n);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Rrenameat);
-        } finally {
-            n.put();
-            o.put();
-        }
+        return twoFids(s, r, oldDfid, newDfid, P9Type.Rrenameat);
     }
 
     private int rename(Scratch s, Request r) {
@@ -530,25 +512,7 @@ final class Dispatcher {
         if (len < 0) {
             return len;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        ServerFid d = fids.get(dfid);
-        if (d == null) {
-            f.put();
-            return -Errno.EBADF;
-        }
-        try {
-            if (f.export != d.export) {
-                return -Errno.EXDEV;
-            }
-            int rc = f.export.rename(s, f, d);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Rrename);
-        } finally {
-            d.put();
-            f.put();
-        }
+        return twoFids(s, r, fid, dfid, P9Type.Rrename);
     }
 
     private int symlink(Scratch s, Request r) {
@@ -614,24 +578,38 @@ final class Dispatcher {
         if (len < 0) {
             return len;
         }
-        ServerFid d = fids.get(dfid);
-        if (d == null) {
+        return twoFids(s, r, dfid, fid, P9Type.Rlink);
+    }
+
+    /**
+     * Trenameat (old dir, new dir), Trename (fid, new dir) and Tlink (dir, target): looks both fids up,
+     * refuses two exports ({@code EXDEV}), runs the export's operation on them in that order and
+     * answers with the empty reply {@code reply}; releases both fids whatever happens.
+     */
+    private int twoFids(Scratch s, Request r, int fidA, int fidB, int reply) {
+        ServerFid a = fids.get(fidA);
+        if (a == null) {
             return -Errno.EBADF;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            d.put();
+        ServerFid b = fids.get(fidB);
+        if (b == null) {
+            a.put();
             return -Errno.EBADF;
         }
         try {
-            if (f.export != d.export) {
+            if (a.export != b.export) {
                 return -Errno.EXDEV;
             }
-            int rc = d.export.link(s, d, f);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Rlink);
+            int rc = switch (reply) {
+                case P9Type.Rrenameat -> a.export.renameat(s, a, b);
+                case P9Type.Rrename -> a.export.rename(s, a, b);
+                case P9Type.Rlink -> a.export.link(s, a, b);
+                default -> throw new IllegalArgumentException("not a two-fid reply: " + reply);
+            };
+            return rc < 0 ? rc : Replies.empty(r, reply);
         } finally {
-            f.put();
-            d.put();
+            b.put();
+            a.put();
         }
     }
 

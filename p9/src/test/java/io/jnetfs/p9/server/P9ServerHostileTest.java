@@ -253,6 +253,26 @@ class P9ServerHostileTest {
     }
 
     @Test
+    void twoFidOperationsWithAnUnknownFidOnEitherSideAreEbadf() throws IOException {
+        try (RawClient c = new RawClient(server.port())) {
+            c.handshake(8192, ""); // fid 0: the export's root
+            int tag = 10;
+            // Trename fid dfid name; Trenameat olddirfid oldname newdirfid newname; Tlink dfid fid name
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Trename, tag++).u32(77).u32(0).str("x")).errno());
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Trename, tag++).u32(0).u32(77).str("x")).errno());
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Trenameat, tag++).u32(77).str("a").u32(0)
+                    .str("b")).errno());
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Trenameat, tag++).u32(0).str("a").u32(77)
+                    .str("b")).errno());
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Tlink, tag++).u32(77).u32(0).str("x")).errno());
+            assertEquals(Errno.EBADF, c.call(new RawClient.Msg(P9Type.Tlink, tag++).u32(0).u32(77).str("x")).errno());
+            // the root fid is untouched by the failed calls
+            assertEquals(P9Type.Rclunk, c.call(new RawClient.Msg(P9Type.Tclunk, tag).u32(0)).type());
+        }
+        stillServes();
+    }
+
+    @Test
     void halfOpenAndIdleConnectionsAreClosed() throws Exception {
         try (RawClient half = new RawClient(server.port()); RawClient idle = new RawClient(server.port())) {
             half.handshake(8192, "");
