@@ -7,7 +7,7 @@
  *
  * Prints one JSON object on stdout: ns per call (mean and per iteration) and calls/s.
  *
- * Build: gcc -O2 -Wall -Wextra -o getpid_loop getpid_loop.c
+ * Build: gcc -O2 -Wall -Wextra -o getpid_loop getpid_loop.c (with bench_common.h beside it)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROGRAM "getpid_loop"
+#include "bench_common.h"
+
 #define MAX_ITERATIONS 100
 #define BATCH 256
 
@@ -24,12 +27,6 @@ static void usage(const char *msg) {
     fprintf(stderr, "getpid_loop: %s\nusage: getpid_loop [--warmup SECONDS] [--iterations I] "
             "[--seconds SECONDS]\n", msg);
     exit(1);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv) {

@@ -7,7 +7,7 @@
  * Copies one page-aligned buffer of --bytes (default 64 MiB, far larger than any cache) to another,
  * over and over. Prints one JSON object on stdout: ns per copy (mean and per iteration) and bytes/s.
  *
- * Build: gcc -O2 -Wall -Wextra -o memcpy_loop memcpy_loop.c
+ * Build: gcc -O2 -Wall -Wextra -o memcpy_loop memcpy_loop.c (with bench_common.h beside it)
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -15,18 +15,15 @@
 #include <string.h>
 #include <time.h>
 
+#define BENCH_PROGRAM "memcpy_loop"
+#include "bench_common.h"
+
 #define MAX_ITERATIONS 100
 
 static void usage(const char *msg) {
     fprintf(stderr, "memcpy_loop: %s\nusage: memcpy_loop [--bytes N] [--warmup SECONDS] "
             "[--iterations I] [--seconds SECONDS]\n", msg);
     exit(1);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv) {

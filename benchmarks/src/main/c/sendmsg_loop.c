@@ -11,7 +11,7 @@
  * (an RPC client sets it), so "two" really sends the header as its own segment. Prints one JSON object
  * on stdout: ns per RPC (mean and per iteration), RPCs/s and payload bytes/s (header included).
  *
- * Build: gcc -O2 -Wall -Wextra -pthread -o sendmsg_loop sendmsg_loop.c
+ * Build: gcc -O2 -Wall -Wextra -pthread -o sendmsg_loop sendmsg_loop.c (with bench_common.h beside it)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,60 +28,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROGRAM "sendmsg_loop"
+#include "bench_common.h"
+
 #define MAX_ITERATIONS 100
 #define BATCH 16
-
-static void die(const char *what) {
-    fprintf(stderr, "sendmsg_loop: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
 
 static void usage(const char *msg) {
     fprintf(stderr, "sendmsg_loop: %s\nusage: sendmsg_loop --mode one|two [--header BYTES] --iovcnt N "
             "--iovlen S [--nodelay 0|1] [--warmup SECONDS] [--iterations I] [--seconds SECONDS]\n", msg);
     exit(1);
-}
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static void *drain(void *arg) {
-    int fd = *(int *) arg;
-    char *buf = malloc(1 << 20);
-    if (buf == NULL) die("malloc");
-    for (;;) {
-        ssize_t n = read(fd, buf, 1 << 20);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("read (drain)");
-        }
-    }
-    free(buf);
-    return NULL;
-}
-
-static void loopback_pair(int *writer, int *reader, pthread_t *thread) {
-    struct sockaddr_in addr;
-    socklen_t len = sizeof addr;
-    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (lfd < 0) die("socket");
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind 127.0.0.1");
-    if (listen(lfd, 1) < 0) die("listen");
-    if (getsockname(lfd, (struct sockaddr *) &addr, &len) < 0) die("getsockname");
-    *writer = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (*writer < 0) die("socket");
-    if (connect(*writer, (struct sockaddr *) &addr, sizeof addr) < 0) die("connect 127.0.0.1");
-    *reader = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    if (*reader < 0) die("accept4");
-    close(lfd);
-    if (pthread_create(thread, NULL, drain, reader) != 0) die("pthread_create");
 }
 
 /*

@@ -23,7 +23,7 @@
  * the descriptor table is not shared): every JVM has many threads, so this is the like-for-like C
  * reference for a call made from Java. Measured here: +33 ns per writev with one idle thread.
  *
- * Build: gcc -O2 -Wall -Wextra -pthread -o writev_loop writev_loop.c
+ * Build: gcc -O2 -Wall -Wextra -pthread -o writev_loop writev_loop.c (with bench_common.h beside it)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,14 +40,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_PROGRAM "writev_loop"
+#include "bench_common.h"
+
 #define MAX_ITERATIONS 100
 /* calls between two clock reads: keeps clock_gettime out of the per-call cost */
 #define BATCH 16
-
-static void die(const char *what) {
-    fprintf(stderr, "writev_loop: %s: %s\n", what, strerror(errno));
-    exit(2);
-}
 
 static void usage(const char *msg) {
     fprintf(stderr, "writev_loop: %s\nusage: writev_loop --target devnull|file|socket [--path FILE] "
@@ -56,49 +54,7 @@ static void usage(const char *msg) {
     exit(1);
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static void *drain(void *arg) {
-    int fd = *(int *) arg;
-    char *buf = malloc(1 << 20);
-    if (buf == NULL) die("malloc");
-    for (;;) {
-        ssize_t n = read(fd, buf, 1 << 20);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            die("read (drain)");
-        }
-    }
-    free(buf);
-    return NULL;
-}
-
 /* A connected loopback TCP pair: *writer is the client end, the accepted end is drained by *thread. */
-static void loopback_pair(int *writer, int *reader, pthread_t *thread) {
-    struct sockaddr_in addr;
-    socklen_t len = sizeof addr;
-    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (lfd < 0) die("socket");
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(lfd, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind 127.0.0.1");
-    if (listen(lfd, 1) < 0) die("listen");
-    if (getsockname(lfd, (struct sockaddr *) &addr, &len) < 0) die("getsockname");
-    *writer = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (*writer < 0) die("socket");
-    if (connect(*writer, (struct sockaddr *) &addr, sizeof addr) < 0) die("connect 127.0.0.1");
-    *reader = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-    if (*reader < 0) die("accept4");
-    close(lfd);
-    if (pthread_create(thread, NULL, drain, reader) != 0) die("pthread_create");
-}
-
 static void *idle_thread(void *arg) {
     (void) arg;
     for (;;) pause();

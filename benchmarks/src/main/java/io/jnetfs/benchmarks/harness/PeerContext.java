@@ -27,6 +27,8 @@ public final class PeerContext implements AutoCloseable {
     /** gcc's flags for the C references: the same for every program and recorded in the report. */
     static final List<String> GCC_FLAGS = List.of("-O2", "-Wall", "-Wextra", "-pthread");
     private static final Path REPO_C_SOURCES = Path.of("benchmarks", "src", "main", "c");
+    /** The header every C reference includes (clock, errors, loopback pair). */
+    private static final String COMMON_HEADER = "bench_common.h";
 
     private final Profile profile;
     private final Path scratch;
@@ -84,7 +86,8 @@ public final class PeerContext implements AutoCloseable {
 
     /**
      * Compiles {@code benchmarks/src/main/c/<program>.c} with gcc into the temporary directory, once
-     * per run. The source comes from the jar ({@code c/<program>.c}), else from the repository.
+     * per run. The source (and {@code bench_common.h}, which it includes) comes from the jar
+     * ({@code c/}), else from the repository.
      *
      * @param program the file name without {@code .c}
      * @return the executable
@@ -99,17 +102,8 @@ public final class PeerContext implements AutoCloseable {
         if (!program.matches("[A-Za-z0-9_]+")) {
             throw new IllegalArgumentException("invalid program=" + program);
         }
-        Path source = work.resolve(program + ".c");
-        try (InputStream in = PeerContext.class.getResourceAsStream("/c/" + program + ".c")) {
-            if (in != null) {
-                Files.copy(in, source, StandardCopyOption.REPLACE_EXISTING);
-            } else if (Files.isRegularFile(REPO_C_SOURCES.resolve(program + ".c"))) {
-                Files.copy(REPO_C_SOURCES.resolve(program + ".c"), source, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                throw new IOException("no C source for program=" + program + " (looked for c/" + program
-                        + ".c in the jar and in " + REPO_C_SOURCES + ")");
-            }
-        }
+        copySource(COMMON_HEADER);
+        Path source = copySource(program + ".c");
         exe = work.resolve(program);
         List<String> cmd = new ArrayList<>(List.of("gcc"));
         cmd.addAll(GCC_FLAGS);
@@ -118,6 +112,22 @@ public final class PeerContext implements AutoCloseable {
         compileCommands.add(cmd);
         compiled.put(program, exe);
         return exe;
+    }
+
+    /** Copies a C source file from the jar ({@code c/<file>}), else from the repository, into the work directory. */
+    private Path copySource(String file) throws IOException {
+        Path target = work.resolve(file);
+        try (InputStream in = PeerContext.class.getResourceAsStream("/c/" + file)) {
+            if (in != null) {
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            } else if (Files.isRegularFile(REPO_C_SOURCES.resolve(file))) {
+                Files.copy(REPO_C_SOURCES.resolve(file), target, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                throw new IOException("no C source " + file + " (looked for c/" + file + " in the jar and in "
+                        + REPO_C_SOURCES + ")");
+            }
+        }
+        return target;
     }
 
     /**
