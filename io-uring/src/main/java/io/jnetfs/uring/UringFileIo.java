@@ -63,13 +63,10 @@ final class UringFileIo implements FileIo {
             }
         }
 
-        long one(int op, String args) throws IOException {
+        /** Submits the one prepared SQE and waits: its result, or {@code -errno}. */
+        long one() throws IOException {
             run(single, 1);
-            long r = single[0];
-            if (r < 0) {
-                throw new IoUringException(op, args, (int) r);
-            }
-            return r;
+            return single[0];
         }
 
         void close() {
@@ -79,6 +76,14 @@ final class UringFileIo implements FileIo {
                 ring.close();
             }
         }
+    }
+
+    /**
+     * Throws the failure of one operation. The arguments are formatted only here: a call that
+     * succeeds builds no message.
+     */
+    private static long failed(int op, long r, String args) throws IOException {
+        throw new IoUringException(op, args, (int) r);
     }
 
     private Lane acquire() throws IOException {
@@ -123,7 +128,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepRead(fd, buf, offset, 0, 0);
-            return l.one(Opcode.IORING_OP_READ, "fd=" + fd + ", len=" + buf.byteSize() + ", off=" + offset);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_READ, r, "fd=" + fd + ", len=" + buf.byteSize() + ", off=" + offset);
         } finally {
             release(l);
         }
@@ -134,7 +140,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepWrite(fd, buf, offset, 0, 0);
-            return l.one(Opcode.IORING_OP_WRITE, "fd=" + fd + ", len=" + buf.byteSize() + ", off=" + offset);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_WRITE, r, "fd=" + fd + ", len=" + buf.byteSize() + ", off=" + offset);
         } finally {
             release(l);
         }
@@ -145,7 +152,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepReadv(fd, iov, iovcnt, offset, 0, 0);
-            return l.one(Opcode.IORING_OP_READV, "fd=" + fd + ", iovcnt=" + iovcnt + ", off=" + offset);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_READV, r, "fd=" + fd + ", iovcnt=" + iovcnt + ", off=" + offset);
         } finally {
             release(l);
         }
@@ -156,7 +164,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepWritev(fd, iov, iovcnt, offset, 0, 0);
-            return l.one(Opcode.IORING_OP_WRITEV, "fd=" + fd + ", iovcnt=" + iovcnt + ", off=" + offset);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_WRITEV, r, "fd=" + fd + ", iovcnt=" + iovcnt + ", off=" + offset);
         } finally {
             release(l);
         }
@@ -167,7 +176,10 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepFsync(fd, dataOnly ? LibC.IORING_FSYNC_DATASYNC() : 0, 0, 0);
-            l.one(Opcode.IORING_OP_FSYNC, "fd=" + fd + (dataOnly ? ", fsync_flags=IORING_FSYNC_DATASYNC" : ""));
+            long r = l.one();
+            if (r < 0) {
+                failed(Opcode.IORING_OP_FSYNC, r, "fd=" + fd + (dataOnly ? ", fsync_flags=IORING_FSYNC_DATASYNC" : ""));
+            }
         } finally {
             release(l);
         }
@@ -201,7 +213,10 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepFallocate(fd, mode, offset, length, 0, 0);
-            l.one(Opcode.IORING_OP_FALLOCATE, "fd=" + fd + ", mode=" + mode + ", off=" + offset + ", len=" + length);
+            long r = l.one();
+            if (r < 0) {
+                failed(Opcode.IORING_OP_FALLOCATE, r, "fd=" + fd + ", mode=" + mode + ", off=" + offset + ", len=" + length);
+            }
         } finally {
             release(l);
         }
@@ -212,7 +227,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepSendmsg(fd, msghdr, flags, 0, 0);
-            return l.one(Opcode.IORING_OP_SENDMSG, "fd=" + fd + ", msg_flags=" + flags);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_SENDMSG, r, "fd=" + fd + ", msg_flags=" + flags);
         } finally {
             release(l);
         }
@@ -223,7 +239,8 @@ final class UringFileIo implements FileIo {
         Lane l = acquire();
         try {
             l.ring.prepRecvmsg(fd, msghdr, flags, 0, 0);
-            return l.one(Opcode.IORING_OP_RECVMSG, "fd=" + fd + ", msg_flags=" + flags);
+            long r = l.one();
+            return r >= 0 ? r : failed(Opcode.IORING_OP_RECVMSG, r, "fd=" + fd + ", msg_flags=" + flags);
         } finally {
             release(l);
         }
