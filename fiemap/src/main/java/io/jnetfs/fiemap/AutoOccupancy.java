@@ -4,7 +4,6 @@ import io.jnetfs.ffm.Errors;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.util.Objects;
 
 /**
  * {@link CacheOccupancy} that picks its method per filesystem ({@link OccupancyMethod#AUTO}).
@@ -53,15 +52,10 @@ public final class AutoOccupancy implements CacheOccupancy {
     @Override
     public int query(int fd, long start, long end, GranuleRanges into) throws IOException {
         checkOpen();
-        Granules.checkWindow(start, end, shift);
-        Objects.requireNonNull(into, "into");
-        int r = status.fstat(fd);
-        if (r < 0) {
-            throw Granules.fstatFailure(fd, r);
-        }
-        Granules.checkFile(fd, status, granuleSize);
+        Granules.checkQuery(fd, start, end, shift, granuleSize, status, into);
         final long size = status.size();
         final long dev = status.dev();
+        int r;
         if (!(noFiemapKnown && noFiemapDev == dev)) {
             r = fiemap.fill(fd, start, end, size, into);
             if (r >= 0) {

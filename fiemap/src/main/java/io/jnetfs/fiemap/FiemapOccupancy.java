@@ -77,14 +77,8 @@ public final class FiemapOccupancy implements CacheOccupancy {
     @Override
     public int query(int fd, long start, long end, GranuleRanges into) throws IOException {
         checkOpen();
-        Granules.checkWindow(start, end, shift);
-        Objects.requireNonNull(into, "into");
-        int r = status.fstat(fd);
-        if (r < 0) {
-            throw Granules.fstatFailure(fd, r);
-        }
-        Granules.checkFile(fd, status, granuleSize);
-        r = fill(fd, start, end, status.size(), into);
+        Granules.checkQuery(fd, start, end, shift, granuleSize, status, into);
+        int r = fill(fd, start, end, status.size(), into);
         if (r >= 0) {
             return r;
         }

@@ -4,6 +4,7 @@ import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Errors;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /** Argument checks and file checks shared by the {@link CacheOccupancy} implementations. */
 final class Granules {
@@ -33,11 +34,20 @@ final class Granules {
     }
 
     /**
-     * fstat's answer must be a regular file whose {@code st_blksize} divides the granule size.
+     * The checks every query starts with: the window, {@code into}, and the descriptor, which fstat
+     * (into {@code status}) must show to be a regular file whose {@code st_blksize} divides the
+     * granule size.
      *
-     * @throws IOException EISDIR for a directory, EINVAL for another non-regular file
+     * @throws IOException EISDIR for a directory, EINVAL for another non-regular file, or fstat's errno
      */
-    static void checkFile(int fd, FileStatus status, long granuleSize) throws IOException {
+    static void checkQuery(int fd, long start, long end, int shift, long granuleSize, FileStatus status,
+                           GranuleRanges into) throws IOException {
+        checkWindow(start, end, shift);
+        Objects.requireNonNull(into, "into");
+        int r = status.fstat(fd);
+        if (r < 0) {
+            throw Errors.ioException("fstat(fd=" + fd + ")", r);
+        }
         if (!status.isRegular()) {
             throw Errors.ioException("occupancy(fd=" + fd + ", mode=0" + Integer.toOctalString(status.mode())
                     + "): not a regular file", status.isDirectory() ? Errno.EISDIR : Errno.EINVAL);
@@ -47,10 +57,5 @@ final class Granules {
             throw new IllegalArgumentException("invalid granuleSize=" + granuleSize
                     + ": not a multiple of st_blksize=" + blksize + " of fd=" + fd);
         }
-    }
-
-    /** fstat failed. */
-    static IOException fstatFailure(int fd, int r) {
-        return Errors.ioException("fstat(fd=" + fd + ")", r);
     }
 }
