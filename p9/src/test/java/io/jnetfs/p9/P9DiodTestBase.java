@@ -2,8 +2,6 @@ package io.jnetfs.p9;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +12,6 @@ import io.jnetfs.ffm.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -101,24 +98,7 @@ abstract class P9DiodTestBase {
 
     @Test
     void createWriteReadGetattr() throws IOException {
-        byte[] data = TestData.bytes(1, 300_000); // several Twrites of msize - 24
-        try (Fid f = client.create(dir, "file.bin", P9Flags.P9_DOTL_RDWR | P9Flags.P9_DOTL_EXCL, 0640)) {
-            assertTrue(f.isOpen());
-            assertEquals(data.length, client.write(f, 0, data));
-            assertArrayEquals(data, client.read(f, 0, data.length));
-            assertArrayEquals(Arrays.copyOfRange(data, 1000, 71_000), client.read(f, 1000, 70_000));
-            assertEquals(0, client.read(f, data.length, 10).length, "read at end of file");
-            byte[] tail = client.read(f, data.length - 5, 1000);
-            assertArrayEquals(Arrays.copyOfRange(data, data.length - 5, data.length), tail, "short read at end");
-            P9Attr a = client.getattr(f);
-            assertEquals(data.length, a.size());
-            assertTrue(a.isRegularFile());
-            assertEquals(0640, a.mode() & 07777);
-            assertEquals(Files.getAttribute(local.resolve("file.bin"), "unix:ino"), a.qid().path());
-            assertEquals(f.qid(), a.qid());
-            client.fsync(f, false);
-        }
-        assertArrayEquals(data, Files.readAllBytes(local.resolve("file.bin")));
+        ClientScenarios.createWriteReadGetattr(client, dir, local, TestData.bytes(1, 300_000)); // several Twrites
     }
 
     @Test
@@ -149,51 +129,7 @@ abstract class P9DiodTestBase {
 
     @Test
     void renameUnlinkMkdirSymlinkLink() throws IOException {
-        try (Fid f = client.create(dir, "a", P9Flags.P9_DOTL_WRONLY, 0644)) {
-            client.write(f, 0, new byte[] {1, 2, 3});
-        }
-        client.renameat(dir, "a", dir, "b");
-        assertFalse(Files.exists(local.resolve("a")));
-        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(local.resolve("b")));
-
-        Qid sub = client.mkdir(dir, "sub", 0755);
-        assertTrue(sub.isDirectory());
-        assertTrue(Files.isDirectory(local.resolve("sub")));
-        assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(local.resolve("sub"))));
-        try (Fid s = client.walk(dir, "sub")) {
-            client.renameat(dir, "b", s, "c");
-        }
-        assertTrue(Files.exists(local.resolve("sub/c")));
-
-        Qid l = client.symlink(dir, "link", "sub/c");
-        assertTrue(l.isSymlink());
-        assertEquals("sub/c", Files.readSymbolicLink(local.resolve("link")).toString());
-        try (Fid lf = client.walk(dir, "link")) {
-            assertEquals("sub/c", client.readlink(lf));
-        }
-        try (Fid target = client.walk(dir, "sub", "c")) {
-            client.link(dir, target, "hard");
-            assertEquals(2, client.getattr(target).nlink());
-        }
-        assertEquals(Files.getAttribute(local.resolve("hard"), "unix:ino"), Files.getAttribute(local.resolve("sub/c"), "unix:ino"));
-
-        client.unlinkat(dir, "hard", 0);
-        client.unlinkat(dir, "link", 0);
-        try (Fid s = client.walk(dir, "sub")) {
-            client.unlinkat(s, "c", 0);
-        }
-        client.unlinkat(dir, "sub", P9Flags.P9_DOTL_AT_REMOVEDIR);
-        try (var s = Files.list(local)) {
-            assertEquals(0, s.count());
-        }
-
-        try (Fid f = client.create(dir, "gone", P9Flags.P9_DOTL_WRONLY, 0600)) {
-            assertNotNull(f.qid());
-        }
-        Fid g = client.walk(dir, "gone");
-        client.remove(g);
-        assertTrue(g.isClosed());
-        assertFalse(Files.exists(local.resolve("gone")));
+        ClientScenarios.namesAndLinks(client, dir, local);
     }
 
     @Test

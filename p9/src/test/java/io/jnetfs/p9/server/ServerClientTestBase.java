@@ -2,13 +2,13 @@ package io.jnetfs.p9.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.bvecq.FolioPool;
+import io.jnetfs.p9.ClientScenarios;
 import io.jnetfs.p9.Dirent;
 import io.jnetfs.p9.Fid;
 import io.jnetfs.p9.P9Attr;
@@ -20,7 +20,6 @@ import io.jnetfs.p9.TransportKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -109,24 +108,7 @@ abstract class ServerClientTestBase {
 
     @Test
     void createWriteReadGetattr() throws IOException {
-        byte[] data = ServerFixture.bytes(1, 3_000_000);
-        try (Fid f = client.create(dir, "file.bin", P9Flags.P9_DOTL_RDWR | P9Flags.P9_DOTL_EXCL, 0640)) {
-            assertTrue(f.isOpen());
-            assertEquals(data.length, client.write(f, 0, data));
-            assertArrayEquals(data, client.read(f, 0, data.length));
-            assertArrayEquals(Arrays.copyOfRange(data, 1000, 71_000), client.read(f, 1000, 70_000));
-            assertEquals(0, client.read(f, data.length, 10).length, "read at end of file");
-            P9Attr a = client.getattr(f);
-            assertEquals(data.length, a.size());
-            assertTrue(a.isRegularFile());
-            assertEquals(0640, a.mode() & 07777);
-            assertEquals(Files.getAttribute(local.resolve("file.bin"), "unix:ino"), a.qid().path());
-            assertEquals(f.qid().path(), a.qid().path());
-            assertEquals(P9Flags.P9_GETATTR_ALL, a.valid(), "as diod");
-            client.fsync(f, false);
-            client.fsync(f, true);
-        }
-        assertArrayEquals(data, Files.readAllBytes(local.resolve("file.bin")));
+        ClientScenarios.createWriteReadGetattr(client, dir, local, ServerFixture.bytes(1, 3_000_000));
     }
 
     @ParameterizedTest
@@ -245,41 +227,7 @@ abstract class ServerClientTestBase {
 
     @Test
     void namesAndLinks() throws IOException {
-        try (Fid f = client.create(dir, "a", P9Flags.P9_DOTL_WRONLY, 0644)) {
-            client.write(f, 0, new byte[] {1, 2, 3});
-        }
-        client.renameat(dir, "a", dir, "b");
-        assertFalse(Files.exists(local.resolve("a")));
-        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(local.resolve("b")));
-        assertTrue(client.mkdir(dir, "sub", 0755).isDirectory());
-        try (Fid s = client.walk(dir, "sub")) {
-            client.renameat(dir, "b", s, "c");
-        }
-        assertTrue(client.symlink(dir, "link", "sub/c").isSymlink());
-        assertEquals("sub/c", Files.readSymbolicLink(local.resolve("link")).toString());
-        try (Fid lf = client.walk(dir, "link")) {
-            assertEquals("sub/c", client.readlink(lf));
-            assertTrue(lf.qid().isSymlink(), "a walk does not follow a symbolic link");
-        }
-        try (Fid target = client.walk(dir, "sub", "c")) {
-            client.link(dir, target, "hard");
-            assertEquals(2, client.getattr(target).nlink());
-        }
-        client.unlinkat(dir, "hard", 0);
-        client.unlinkat(dir, "link", 0);
-        try (Fid s = client.walk(dir, "sub")) {
-            client.unlinkat(s, "c", 0);
-        }
-        client.unlinkat(dir, "sub", P9Flags.P9_DOTL_AT_REMOVEDIR);
-        try (var s = Files.list(local)) {
-            assertEquals(0, s.count());
-        }
-        try (Fid f = client.create(dir, "gone", P9Flags.P9_DOTL_WRONLY, 0600)) {
-            assertTrue(f.isOpen());
-        }
-        Fid g = client.walk(dir, "gone");
-        client.remove(g);
-        assertFalse(Files.exists(local.resolve("gone")));
+        ClientScenarios.namesAndLinks(client, dir, local);
     }
 
     @Test
