@@ -1,6 +1,5 @@
 package io.jnetfs.bvecq;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -17,11 +16,12 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The iterator takes no references: whoever iterates keeps the chain alive until the kernel is done
  * with the memory. Every method is allocation-free; one iterator is reused with {@link #init}. Not
- * thread-safe. {@link #close()} frees its scratch array.
+ * thread-safe. {@link #close()} gives its scratch array back to the segments' array pool
+ * ({@link IovecArrayPool}): an arena of its own would make every close a handshake with all threads,
+ * and a client or engine closes hundreds of iterators (one per request slot) when it shuts down.
  */
 public final class BvecqIter implements AutoCloseable {
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment scratch = arena.allocate(IovecDescriptor.IOV_MAX * IovecDescriptor.SIZE, 64);
+    private final MemorySegment scratch = IovecArrayPool.take(IovecDescriptor.IOV_MAX);
     private final long scratchAddress = scratch.address();
 
     private Bvecq seg;
@@ -320,13 +320,16 @@ public final class BvecqIter implements AutoCloseable {
         }
     }
 
-    /** Frees the scratch array. Idempotent. */
+    /**
+     * Gives the scratch array back to the pool: the owner closes the iterator only once the kernel is
+     * done with the array its last {@link #nextIov} handed out. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             seg = null;
-            arena.close();
+            IovecArrayPool.give(scratch);
         }
     }
 }

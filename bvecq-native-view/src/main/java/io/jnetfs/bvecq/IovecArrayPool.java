@@ -40,6 +40,11 @@ final class IovecArrayPool {
         return m != null ? m : ARENA.allocate((1L << c) * IovecDescriptor.SIZE, 64);
     }
 
+    /** @return how many arrays of {@code slots}' size class wait to be reused (for tests) */
+    static int freeCount(int slots) {
+        return FREE[classFor(slots)].size();
+    }
+
     /** Returns an array taken with {@link #take}. */
     static void give(MemorySegment array) {
         int slots = (int) (array.byteSize() / IovecDescriptor.SIZE);

@@ -26,6 +26,23 @@ class BvecqLifetimeTest {
     }
 
     @Test
+    void aClosedIteratorRefusesUseAndItsScratchArrayIsReused() {
+        BvecqBuffer b = BvecqBuffer.allocate(pool, 3 * 4096, 4096);
+        BvecqIter it = new BvecqIter().init(b, 1, 4096); // a partial first entry: the scratch array
+        assertTrue(it.nextIov(4096) > 0 && !it.iovDirect());
+        int free = IovecArrayPool.freeCount(IovecDescriptor.IOV_MAX);
+        it.close();
+        it.close(); // idempotent: the array goes back once
+        assertEquals(free + 1, IovecArrayPool.freeCount(IovecDescriptor.IOV_MAX));
+        assertThrows(IllegalStateException.class, () -> it.init(b, 0, 1));
+        for (int i = 0; i < 1000; i++) { // no arena per iterator: closing never frees, the pool reuses
+            new BvecqIter().close();
+        }
+        assertEquals(free + 1, IovecArrayPool.freeCount(IovecDescriptor.IOV_MAX));
+        b.release();
+    }
+
+    @Test
     void useAfterReleaseThrows() {
         BvecqBuffer b = BvecqBuffer.allocate(pool, 10000, 4096);
         Bvecq head = b.head();
