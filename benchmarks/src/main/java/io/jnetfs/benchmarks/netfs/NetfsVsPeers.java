@@ -60,7 +60,9 @@ public final class NetfsVsPeers {
     /**
      * @param args {@code --rounds N} (default 3), {@code --warmup N} uncounted rounds first (default 1),
      *     {@code --inflight N} (default 16), {@code --cold-only}
-     *     (the raw client and the engine without disk cache only, for profiling)
+     *     (the raw client and the engine without disk cache only, for profiling), {@code --only 0,5} (with
+     *     {@code --cold-only}: only these readers, numbered as printed), {@code --readahead 4,32} (the
+     *     engine's readahead window, initial and largest, MiB)
      */
     public static void main(String[] args) throws Exception {
         int rounds = 3;
@@ -69,12 +71,19 @@ public final class NetfsVsPeers {
         // rounds run first and not counted: the JIT compiles both sides' paths and the shared pool maps
         // its memory (a long-running server's state; JMH's warm-up iterations do the same)
         int warmup = 1;
+        String only = null; // with --cold-only: the readers to run, by number (0-5), e.g. "0,5"
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--inflight" -> inflight = Integer.parseInt(args[++i]);
                 case "--cold-only" -> coldOnly = true;
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
+                case "--readahead" -> {
+                    String[] mib = args[++i].split(",");
+                    readaheadInitial = Long.parseLong(mib[0]) << 20;
+                    readaheadMax = Long.parseLong(mib[1]) << 20;
+                }
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -88,7 +97,7 @@ public final class NetfsVsPeers {
                     .pool(pool).build();
             for (int r = -warmup; r < rounds; r++) {
                 if (coldOnly) {
-                    coldOnly(opts, inflight, pool, diod, r + 1);
+                    coldOnly(opts, inflight, pool, diod, r + 1, only);
                     continue;
                 }
                 double raw = rawRead(opts, inflight, pool);
@@ -136,10 +145,15 @@ public final class NetfsVsPeers {
     }
 
     /** One row at a time with the CPU seconds it cost this JVM and diod: where a cold read's time goes. */
-    private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round) throws IOException {
+    private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round, String only)
+            throws IOException {
         String[] names = {"raw p9, 16 slot buffers", "raw p9, into a 4 MiB buffer", "netfs buffered read",
-                "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)"};
+                "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)",
+                "netfs zero-copy read, DONTCACHE"};
         for (int i = 0; i < names.length; i++) {
+            if (only != null && !List.of(only.split(",")).contains(Integer.toString(i))) {
+                continue;
+            }
             long self = ProcessHandle.current().pid();
             double c0 = Diod.cpuSeconds(self);
             double d0 = diod.cpuSeconds();
@@ -149,10 +163,11 @@ public final class NetfsVsPeers {
                 case 2 -> engineRead(opts, null, inflight, new Path[1], "nocache");
                 case 3 -> engineRead(opts, null, inflight, new Path[1], "dontcache");
                 case 5 -> engineRead(opts, null, inflight, new Path[1], "inplace");
+                case 6 -> engineRead(opts, null, inflight, new Path[1], "inplace-dontcache");
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
-            System.err.printf(Locale.ROOT, "round %d: %-30s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f%n", round,
-                    names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0);
+            System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f%n", round,
+                    i, names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0);
         }
     }
 
@@ -160,9 +175,12 @@ public final class NetfsVsPeers {
      * An engine with an empty page cache on the process's one pool, which the raw client's receive
      * buffers come from too: like a long-running server, neither side maps fresh memory per run.
      */
+    private static long readaheadInitial = 4 << 20;
+    private static long readaheadMax = 32 << 20;
+
     private static Netfs netfs(FolioPool pool) {
         return new Netfs(Netfs.Config.defaults().withMemory(1L << 30, 512L << 20).withFolioSize(256 << 10)
-                .withReadahead(4 << 20, 32 << 20).withTimeout(60, TimeUnit.SECONDS), pool);
+                .withReadahead(readaheadInitial, readaheadMax).withTimeout(60, TimeUnit.SECONDS), pool);
     }
 
     private static double engineRead(P9Options opts, CacheFiles cache, int inflight, Path[] cacheFile, String phase)
@@ -178,6 +196,7 @@ public final class NetfsVsPeers {
                     case "direct" -> f.netfs().readDirect(done, buf);
                     case "dontcache" -> f.read(done, buf, NetfsFile.READ_DONTCACHE);
                     case "inplace" -> f.read(done, buf.byteSize(), 0, SINK);
+                    case "inplace-dontcache" -> f.read(done, buf.byteSize(), NetfsFile.READ_DONTCACHE, SINK);
                     default -> f.read(done, buf);
                 };
                 if (got <= 0) {
