@@ -54,7 +54,7 @@ public final class NetfsVsPeers {
 
     /** One round's figures in MB/s. */
     record Round(double rawRead, double inPlace, double rawRing, double noCache, double cold, double warm, double fio,
-                 double rawWrite, double write) {
+                 double rawWrite, double write, double rawFull) {
     }
 
     /**
@@ -100,9 +100,12 @@ public final class NetfsVsPeers {
                     coldOnly(opts, inflight, pool, diod, r + 1, only);
                     continue;
                 }
-                double raw = rawRead(opts, inflight, pool);
+                // the raw client reads with the engine's Treads (whole pages, P9NetfsOps.readSize); rawFull
+                // with the largest a Tread carries (msize - 24), unaligned after the first
+                double raw = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
                 double inPlace = engineRead(opts, null, inflight, new Path[1], "inplace");
-                double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING);
+                double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true);
+                double rawFull = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false);
                 double noCache = engineRead(opts, null, inflight, new Path[1], "nocache");
                 CacheFiles cache = new CacheFiles(cacheDir, 256 << 10, OccupancyMethod.AUTO, writer);
                 cache.clear();
@@ -112,7 +115,7 @@ public final class NetfsVsPeers {
                 double fio = fio(cacheFile[0]);
                 double rawW = rawWrite(opts, export);
                 double w = engineWrite(opts, export, inflight);
-                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w);
+                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w, rawFull);
                 if (r >= 0) {
                     results.add(rr);
                 }
@@ -130,14 +133,17 @@ public final class NetfsVsPeers {
         }
     }
 
-    private static double rawRead(P9Options opts, int inflight, FolioPool pool) throws IOException {
-        return rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER);
-    }
-
     private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery)
             throws IOException {
+        return rawRead(opts, inflight, pool, delivery, false);
+    }
+
+    /** @param pageAligned Treads of the largest page multiple that fits (as the engine's subrequests) */
+    private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
+                                  boolean pageAligned) throws IOException {
         try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
-             WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool)) {
+             WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool,
+                     pageAligned ? c.ioSize(f) & ~4095 : c.ioSize(f))) {
             long t0 = System.nanoTime();
             long n = rd.readAll();
             return mbps(n, System.nanoTime() - t0);
@@ -147,9 +153,9 @@ public final class NetfsVsPeers {
     /** One row at a time with the CPU seconds it cost this JVM and diod: where a cold read's time goes. */
     private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round, String only)
             throws IOException {
-        String[] names = {"raw p9, 16 slot buffers", "raw p9, into a 4 MiB buffer", "netfs buffered read",
+        String[] names = {"raw p9, 16 slot buffers, msize-24 Treads", "raw p9, into a 4 MiB buffer, msize-24", "netfs buffered read",
                 "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)",
-                "netfs zero-copy read, DONTCACHE"};
+                "netfs zero-copy read, DONTCACHE", "raw p9, 16 slot buffers, page-aligned Treads"};
         for (int i = 0; i < names.length; i++) {
             if (only != null && !List.of(only.split(",")).contains(Integer.toString(i))) {
                 continue;
@@ -164,6 +170,7 @@ public final class NetfsVsPeers {
                 case 3 -> engineRead(opts, null, inflight, new Path[1], "dontcache");
                 case 5 -> engineRead(opts, null, inflight, new Path[1], "inplace");
                 case 6 -> engineRead(opts, null, inflight, new Path[1], "inplace-dontcache");
+                case 7 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
             System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f%n", round,
@@ -280,9 +287,14 @@ public final class NetfsVsPeers {
         System.out.printf(Locale.ROOT, "| benchmark | jnetfs MB/s | peer | peer MB/s | ratio | goal |%n");
         System.out.printf(Locale.ROOT, "|---|--:|---|--:|--:|---|%n");
         row(rs, "netfs cold read 1 GiB, zero-copy (page-cache folio views), no disk cache, " + inflight + " in flight",
-                Round::inPlace, "raw p9 client, " + inflight + " reused 64 KiB buffers", Round::rawRead, 1.0);
+                Round::inPlace, "raw p9 client, " + inflight + " reused 64 KiB buffers, the same page-aligned Treads",
+                Round::rawRead, 1.0);
         row(rs, "netfs cold read 1 GiB into a 4 MiB buffer (copied out of the page cache), no disk cache",
-                Round::noCache, "raw p9 client into a 4 MiB buffer, " + inflight + " in flight", Round::rawRing, 1.0);
+                Round::noCache, "raw p9 client into a 4 MiB buffer, " + inflight + " in flight, the same Treads",
+                Round::rawRing, 1.0);
+        row(rs, "netfs cold read 1 GiB, zero-copy (as above)", Round::inPlace,
+                "raw p9 client, " + inflight + " reused 64 KiB buffers, Treads of msize - 24 (unaligned)",
+                Round::rawFull, Double.NaN);
         row(rs, "netfs cold read 1 GiB into a 4 MiB buffer, filling the disk cache", Round::cold,
                 "raw p9 client into a 4 MiB buffer", Round::rawRing, Double.NaN);
         row(rs, "netfs warm read 1 GiB (disk cache, 0 Tread)", Round::warm, "fio psync 1M on the cache file",

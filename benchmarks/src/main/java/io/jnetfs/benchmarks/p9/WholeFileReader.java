@@ -64,10 +64,24 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
      * @param size the file's size
      */
     public WholeFileReader(P9Client client, Fid fid, long size, int inFlight, Delivery delivery, FolioPool pool) {
+        this(client, fid, size, inFlight, delivery, pool, client.ioSize(fid));
+    }
+
+    /**
+     * @param pool where the destinations come from
+     * @param size the file's size
+     * @param io bytes per Tread, at most {@link P9Client#ioSize(Fid)} (a page multiple keeps every read
+     *     page-aligned in the file)
+     */
+    public WholeFileReader(P9Client client, Fid fid, long size, int inFlight, Delivery delivery, FolioPool pool,
+                           int io) {
+        if (io <= 0 || io > client.ioSize(fid)) {
+            throw new IllegalArgumentException("invalid io=" + io + " (the fid's ioSize is " + client.ioSize(fid) + ")");
+        }
         this.client = client;
         this.fid = fid;
         this.size = size;
-        this.io = client.ioSize(fid);
+        this.io = io;
         this.inFlight = inFlight;
         this.delivery = delivery;
         this.dest = delivery == Delivery.RING ? BvecqBuffer.allocate(pool, (long) RING_READS * 65536, 65536)

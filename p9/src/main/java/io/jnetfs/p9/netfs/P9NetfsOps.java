@@ -20,9 +20,11 @@ import java.io.IOException;
  * index carried in the cookie, so issuing and completing allocate nothing.
  */
 public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
+    private static final int PAGE_SIZE = 4096;
     private final P9Client client;
     private final Fid fid;
     private final int ioSize;
+    private final int readSize;
     private final int inflight;
     private final NetfsIoSubrequest[] slots;
     /** Read subrequests issued beyond {@code inflight}, waiting for a Tread to complete (FIFO). */
@@ -46,6 +48,11 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         this.client = client;
         this.fid = fid;
         this.ioSize = client.ioSize(fid);
+        // read subrequests carry a whole number of pages (msize 65536: 61440 bytes, not 65512), so every
+        // Tread starts page-aligned in the file and in the folio it fills: the server reads whole pages
+        // of its page cache and both kernels copy to aligned destinations. Measured against diod: about
+        // 10% less server CPU per GiB and 15% more throughput, for 6.6% more Treads (BENCHMARKS.md)
+        this.readSize = ioSize >= 2 * PAGE_SIZE ? ioSize & -PAGE_SIZE : ioSize;
         this.inflight = inflight;
         this.slots = new NetfsIoSubrequest[1024];
         this.free = new int[slots.length];
@@ -60,14 +67,19 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         return ioSize;
     }
 
+    /** @return the bytes one read subrequest asks for at most: {@link #ioSize()} rounded down to pages */
+    public int readSize() {
+        return readSize;
+    }
+
     @Override
     public long estimate(NetfsIoRequest rreq) {
-        return (long) ioSize * inflight;
+        return (long) readSize * inflight;
     }
 
     @Override
     public int prepareRead(NetfsIoSubrequest s) {
-        s.maxLen(ioSize);
+        s.maxLen(readSize);
         return 0;
     }
 
