@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: any number of threads may issue requests at once.
  */
 public final class P9Client implements AutoCloseable {
+    private static final int PAGE_SIZE = 4096;
     /** Pool size of a client that makes its own pool. */
     private static final long OWN_POOL_BYTES = 64L << 20;
 
@@ -162,6 +163,22 @@ public final class P9Client implements AutoCloseable {
     public int ioSize(Fid fid) {
         int iounit = fid.iounit();
         return iounit > 0 ? Math.min(session.maxData(), iounit) : session.maxData();
+    }
+
+    /**
+     * The data size of each Tread/Twrite when a transfer takes several: {@link #ioSize(Fid)} rounded down
+     * to whole pages (msize 65536: 61440 bytes, not 65512), so that a transfer that starts on a page
+     * boundary keeps every message on one. The server then reads and writes whole pages of its page
+     * cache, and both kernels copy between aligned buffers: against diod, about 10% less server CPU per
+     * GiB and 10-15% more throughput for 6.6% more messages; against this project's server at msize
+     * 1 MiB, reads went from 2.9 to 5.2 GB/s (BENCHMARKS.md).
+     *
+     * @param fid a fid of this client
+     * @return bytes: {@code ioSize(fid)}, rounded down to a multiple of 4096 when that is at least two pages
+     */
+    public int transferSize(Fid fid) {
+        int io = ioSize(fid);
+        return io >= 2 * PAGE_SIZE ? io & -PAGE_SIZE : io;
     }
 
     /** {@return the number of live fids, the root included} */
@@ -458,7 +475,7 @@ public final class P9Client implements AutoCloseable {
      */
     public long read(Fid f, long offset, BvecqBuffer dest, long destOff, long len) throws IOException {
         int fid = live(f);
-        long r = session.read(fid, ioSize(f), offset, dest, destOff, len, options.window());
+        long r = session.read(fid, transferSize(f), offset, dest, destOff, len, options.window());
         if (r < 0) {
             throw error("Tread(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
         }
@@ -514,7 +531,7 @@ public final class P9Client implements AutoCloseable {
      */
     public long write(Fid f, long offset, BvecqBuffer src, long srcOff, long len) throws IOException {
         int fid = live(f);
-        long r = session.write(fid, ioSize(f), offset, src, srcOff, len, options.window());
+        long r = session.write(fid, transferSize(f), offset, src, srcOff, len, options.window());
         if (r < 0) {
             throw error("Twrite(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
         }

@@ -100,7 +100,7 @@ public final class NetfsVsPeers {
                     coldOnly(opts, inflight, pool, diod, r + 1, only);
                     continue;
                 }
-                // the raw client reads with the engine's Treads (whole pages, P9NetfsOps.readSize); rawFull
+                // the raw client reads with the engine's Treads (whole pages, P9Client.transferSize); rawFull
                 // with the largest a Tread carries (msize - 24), unaligned after the first
                 double raw = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
                 double inPlace = engineRead(opts, null, inflight, new Path[1], "inplace");
@@ -143,7 +143,7 @@ public final class NetfsVsPeers {
                                   boolean pageAligned) throws IOException {
         try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
              WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool,
-                     pageAligned ? c.ioSize(f) & ~4095 : c.ioSize(f))) {
+                     pageAligned ? c.transferSize(f) : c.ioSize(f))) {
             long t0 = System.nanoTime();
             long n = rd.readAll();
             return mbps(n, System.nanoTime() - t0);

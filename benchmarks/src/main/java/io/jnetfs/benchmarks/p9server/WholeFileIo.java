@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Reads or writes a whole file with {@code inFlight} Treads (or Twrites) of {@link P9Client#ioSize(Fid)}
+ * Reads or writes a whole file with {@code inFlight} Treads (or Twrites) of {@link P9Client#transferSize(Fid)}
+ * (whole pages)
  * always in flight: each completion, on the client's receiving thread, issues the next request from
  * its slot. Read data is dropped; written data comes from the slots' buffers (random bytes).
  *
@@ -51,7 +52,9 @@ final class WholeFileIo implements P9Callback, AutoCloseable {
         this.client = client;
         this.fid = fid;
         this.size = size;
-        this.io = client.ioSize(fid);
+        // whole pages per message, as the client's own transfers and the netfs engine's subrequests:
+        // every Tread and Twrite is page-aligned in the file, on either server
+        this.io = client.transferSize(fid);
         this.slot = Math.max(FolioPool.PAGE_SIZE, Long.highestOneBit(io - 1L) << 1);
         this.inFlight = inFlight;
         this.mode = mode;

@@ -20,11 +20,10 @@ import java.io.IOException;
  * index carried in the cookie, so issuing and completing allocate nothing.
  */
 public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
-    private static final int PAGE_SIZE = 4096;
     private final P9Client client;
     private final Fid fid;
     private final int ioSize;
-    private final int readSize;
+    private final int transferSize;
     private final int inflight;
     private final NetfsIoSubrequest[] slots;
     /** Read subrequests issued beyond {@code inflight}, waiting for a Tread to complete (FIFO). */
@@ -48,11 +47,9 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         this.client = client;
         this.fid = fid;
         this.ioSize = client.ioSize(fid);
-        // read subrequests carry a whole number of pages (msize 65536: 61440 bytes, not 65512), so every
-        // Tread starts page-aligned in the file and in the folio it fills: the server reads whole pages
-        // of its page cache and both kernels copy to aligned destinations. Measured against diod: about
-        // 10% less server CPU per GiB and 15% more throughput, for 6.6% more Treads (BENCHMARKS.md)
-        this.readSize = ioSize >= 2 * PAGE_SIZE ? ioSize & -PAGE_SIZE : ioSize;
+        // subrequests carry whole pages (P9Client.transferSize: msize 65536 gives 61440 bytes, not 65512),
+        // so every Tread and Twrite starts page-aligned in the file and in the folio it fills
+        this.transferSize = client.transferSize(fid);
         this.inflight = inflight;
         this.slots = new NetfsIoSubrequest[1024];
         this.free = new int[slots.length];
@@ -67,19 +64,19 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         return ioSize;
     }
 
-    /** @return the bytes one read subrequest asks for at most: {@link #ioSize()} rounded down to pages */
-    public int readSize() {
-        return readSize;
+    /** @return the bytes one read or write subrequest carries at most: {@link #ioSize()} rounded down to pages */
+    public int transferSize() {
+        return transferSize;
     }
 
     @Override
     public long estimate(NetfsIoRequest rreq) {
-        return (long) readSize * inflight;
+        return (long) transferSize * inflight;
     }
 
     @Override
     public int prepareRead(NetfsIoSubrequest s) {
-        s.maxLen(readSize);
+        s.maxLen(transferSize);
         return 0;
     }
 
@@ -141,7 +138,7 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
 
     @Override
     public int prepareWrite(NetfsIoSubrequest s) {
-        s.maxLen(ioSize);
+        s.maxLen(transferSize);
         return 0;
     }
 

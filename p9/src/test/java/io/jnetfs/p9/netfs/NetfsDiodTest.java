@@ -106,10 +106,10 @@ class NetfsDiodTest {
             assertTrue(n.stats().readRpcs() > 3 * 16, "a readahead window is far more than 3 Treads: " + n.stats());
             // read subrequests are whole pages (page-aligned Treads), the most that fit in one Tread
             int io = ops.ioSize();
-            assertEquals(0, ops.readSize() % 4096, "read size " + ops.readSize());
-            assertTrue(ops.readSize() <= io && ops.readSize() > io - 4096, ops.readSize() + " for ioSize " + io);
-            long atLeast = (src.length + ops.readSize() - 1) / ops.readSize();
-            assertTrue(n.stats().readRpcs() >= atLeast, "Treads of readSize: " + n.stats().readRpcs() + " < " + atLeast);
+            assertEquals(0, ops.transferSize() % 4096, "transfer size " + ops.transferSize());
+            assertTrue(ops.transferSize() <= io && ops.transferSize() > io - 4096, ops.transferSize() + " for ioSize " + io);
+            long atLeast = (src.length + ops.transferSize() - 1) / ops.transferSize();
+            assertTrue(n.stats().readRpcs() >= atLeast, "Treads of transferSize: " + n.stats().readRpcs() + " < " + atLeast);
         }
     }
 

@@ -161,10 +161,11 @@ abstract class ServerClientTestBase {
 
     @Test
     void twritePayloadsLandInPooledBuffers() throws Exception {
-        int io = client.maxIoSize();
         int n = 20;
         try (Fid f = client.create(dir, "w", P9Flags.P9_DOTL_WRONLY, 0644);
-             BvecqBuffer src = BvecqBuffer.allocate(pool, (long) io * n, 1 << 20)) {
+             BvecqBuffer src = BvecqBuffer.allocate(pool, (long) client.transferSize(f) * n, 1 << 20)) {
+            int io = client.transferSize(f); // a transfer's Twrites carry whole pages each
+            assertEquals(client.maxIoSize() & -4096, io);
             byte[] chunk = ServerFixture.bytes(3, io);
             for (int i = 0; i < n; i++) {
                 src.copyFrom(chunk, 0, (long) i * io, io);
