@@ -238,6 +238,31 @@ abstract class P9DiodTestBase {
     }
 
     @Test
+    void aTransferOfSeveralMessagesSendsWholePages() throws Exception {
+        int n = 10;
+        try (Fid f = client.create(dir, "pages", P9Flags.P9_DOTL_RDWR, 0644)) {
+            int io = client.transferSize(f);
+            assertEquals(client.ioSize(f) & -4096, io, "msize - 24 rounded down to whole pages");
+            long len = (long) io * n + 5; // n whole-page messages and a 5-byte tail
+            try (BvecqBuffer src = BvecqBuffer.allocate(pool, len, 65536);
+                 BvecqBuffer back = BvecqBuffer.allocate(pool, len, 65536)) {
+                TestData.fill(src, 0, len, 9);
+                long w = client.twritesSent();
+                assertEquals(len, client.write(f, 0, src, 0, len));
+                assertEquals(n + 1, client.twritesSent() - w, "Twrites of " + io + " bytes, then the tail");
+                long m = client.messagesSent();
+                assertEquals(len, client.read(f, 0, back, 0, len));
+                assertEquals(n + 1, client.messagesSent() - m, "Treads of " + io + " bytes, then the tail");
+                byte[] a = new byte[(int) len];
+                byte[] b = new byte[(int) len];
+                src.copyTo(0, a, 0, a.length);
+                back.copyTo(0, b, 0, b.length);
+                assertArrayEquals(a, b);
+            }
+        }
+    }
+
+    @Test
     void everyTwriteIsOneSendmsg() throws Exception {
         int io = client.maxIoSize();
         int n = 40;
