@@ -25,6 +25,8 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     private final int ioSize;
     private final int transferSize;
     private final int inflight;
+    /** How many free places a refill waits for, so that their Treads leave in one sendmsg. */
+    private final int refillBatch;
     private final NetfsIoSubrequest[] slots;
     /** Read subrequests issued beyond {@code inflight}, waiting for a Tread to complete (FIFO). */
     private final java.util.ArrayDeque<NetfsIoSubrequest> waitingReads = new java.util.ArrayDeque<>(1024);
@@ -51,6 +53,11 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         // so every Tread and Twrite starts page-aligned in the file and in the folio it fills
         this.transferSize = client.transferSize(fid);
         this.inflight = inflight;
+        // a quarter of the places: the server still has three quarters of its Treads queued while the
+        // refill gathers, and one sendmsg (and one wake-up of the server) carries four Treads at 16 in
+        // flight; measured against refilling one place at a time, the engine's CPU per GiB of a cold
+        // read fell from about 0.2 to the raw client's 0.13-0.16 s (BENCHMARKS.md)
+        this.refillBatch = Math.max(1, inflight / 4);
         this.slots = new NetfsIoSubrequest[1024];
         this.free = new int[slots.length];
         for (int i = 0; i < slots.length; i++) {
@@ -112,21 +119,40 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     }
 
     /**
-     * A Tread ended: the next waiting read subrequest takes its place. A loop, not a recursion: on a
-     * failed connection every waiting subrequest fails here in turn, however many wait.
+     * A Tread ended (or never went out): waiting read subrequests take the free places, {@link
+     * #refillBatch} of them at once, glued into one sendmsg, or at once when nothing else is in flight.
+     * A loop, not a recursion: on a failed connection every waiting subrequest fails here in turn,
+     * however many wait. Allocation-free: the places are reserved under the lock, the subrequests polled
+     * one by one as they are sent.
      */
     private void readDone() {
-        while (true) {
-            NetfsIoSubrequest next;
+        int ended = 1;
+        while (ended > 0) {
+            int k;
             synchronized (this) {
-                next = waitingReads.pollFirst();
-                if (next == null) {
-                    readsInFlight--;
+                readsInFlight -= ended;
+                int free = inflight - readsInFlight;
+                if (waitingReads.isEmpty() || (free < refillBatch && readsInFlight > 0)) {
                     return;
                 }
+                k = Math.min(free, waitingReads.size());
+                readsInFlight += k;
+                readsInFlightHighWater = Math.max(readsInFlightHighWater, readsInFlight);
             }
-            if (sendRead(next)) {
-                return; // it holds the place the ended Tread left
+            ended = 0;
+            client.plug();
+            try {
+                for (int i = 0; i < k; i++) {
+                    NetfsIoSubrequest next;
+                    synchronized (this) {
+                        next = waitingReads.pollFirst();
+                    }
+                    if (next == null || !sendRead(next)) {
+                        ended++; // the place is free again: another refill took it first, or it failed
+                    }
+                }
+            } finally {
+                client.unplug();
             }
         }
     }

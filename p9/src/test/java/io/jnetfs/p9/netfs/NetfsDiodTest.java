@@ -93,6 +93,24 @@ class NetfsDiodTest {
     }
 
     @Test
+    void freedPlacesAreRefilledInBatchesOfGluedTreads() throws IOException {
+        byte[] src = new byte[24 << 20];
+        new Random(8).nextBytes(src);
+        Files.write(export.resolve("b.bin"), src);
+        try (P9Client c = diod.connect(); Netfs n = netfs();
+             P9File f = new P9Netfs(c, n, null, "9p://batch", 16).open("b.bin", false)) {
+            long sends = c.sendmsgCalls();
+            assertArrayEquals(src, readAll(f));
+            long treads = n.stats().readRpcs();
+            long sendmsgs = c.sendmsgCalls() - sends;
+            P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
+            assertTrue(ops.readsInFlightHighWater() <= 16, "Treads in flight at once: " + ops.readsInFlightHighWater());
+            // refills of 4 places leave in one sendmsg each: far fewer sendmsg calls than Treads
+            assertTrue(sendmsgs * 2 < treads, sendmsgs + " sendmsg calls for " + treads + " Treads");
+        }
+    }
+
+    @Test
     void aFileKeepsAtMostItsInflightTreadsOutAndReadsRight() throws IOException {
         byte[] src = new byte[9 << 20];
         new Random(6).nextBytes(src);
