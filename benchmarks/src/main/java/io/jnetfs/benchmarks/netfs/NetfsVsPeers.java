@@ -54,11 +54,11 @@ public final class NetfsVsPeers {
 
     /** One round's figures in MB/s. */
     record Round(double rawRead, double inPlace, double rawRing, double noCache, double cold, double warm, double fio,
-                 double rawWrite, double write, double rawFull) {
+                 double rawWrite, double write, double rawFull, double rawBatched) {
     }
 
     /**
-     * @param args {@code --rounds N} (default 3), {@code --warmup N} uncounted rounds first (default 1),
+     * @param args {@code --rounds N} (default 3), {@code --warmup N} uncounted rounds first (default 3),
      *     {@code --inflight N} (default 16), {@code --cold-only}
      *     (the raw client and the engine without disk cache only, for profiling), {@code --only 0,5} (with
      *     {@code --cold-only}: only these readers, numbered as printed), {@code --readahead 4,32} (the
@@ -70,8 +70,11 @@ public final class NetfsVsPeers {
         boolean coldOnly = false; // only the raw client and the engine without disk cache (profiling)
         // rounds run first and not counted: the JIT compiles both sides' paths and the shared pool maps
         // its memory (a long-running server's state; JMH's warm-up iterations do the same)
-        int warmup = 1;
-        String only = null; // with --cold-only: the readers to run, by number (0-5), e.g. "0,5"
+        // three: the engine has more code than the raw client, and C2 compiled its collection path only in
+        // the third to seventh 1 GiB read of a process (-XX:+PrintCompilation); earlier rounds measured
+        // tier-3 code with profiling (up to twice the CPU per GiB)
+        int warmup = 3;
+        String only = null; // with --cold-only: the readers to run, by number (0-8, as printed), e.g. "5,7"
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -106,6 +109,9 @@ public final class NetfsVsPeers {
                 double inPlace = engineRead(opts, null, inflight, new Path[1], "inplace");
                 double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true);
                 double rawFull = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false);
+                // and with the engine's refill policy: a quarter of the places at a time, in one sendmsg
+                double rawBatched = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true,
+                        Math.max(1, inflight / 4));
                 double noCache = engineRead(opts, null, inflight, new Path[1], "nocache");
                 CacheFiles cache = new CacheFiles(cacheDir, 256 << 10, OccupancyMethod.AUTO, writer);
                 cache.clear();
@@ -115,7 +121,7 @@ public final class NetfsVsPeers {
                 double fio = fio(cacheFile[0]);
                 double rawW = rawWrite(opts, export);
                 double w = engineWrite(opts, export, inflight);
-                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w, rawFull);
+                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w, rawFull, rawBatched);
                 if (r >= 0) {
                     results.add(rr);
                 }
@@ -141,9 +147,15 @@ public final class NetfsVsPeers {
     /** @param pageAligned Treads of the largest page multiple that fits (as the engine's subrequests) */
     private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
                                   boolean pageAligned) throws IOException {
+        return rawRead(opts, inflight, pool, delivery, pageAligned, 1);
+    }
+
+    /** @param refillBatch free slots issued together in one sendmsg (1: each at once) */
+    private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
+                                  boolean pageAligned, int refillBatch) throws IOException {
         try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
              WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool,
-                     pageAligned ? c.transferSize(f) : c.ioSize(f))) {
+                     pageAligned ? c.transferSize(f) : c.ioSize(f), refillBatch)) {
             long t0 = System.nanoTime();
             long n = rd.readAll();
             return mbps(n, System.nanoTime() - t0);
@@ -155,7 +167,8 @@ public final class NetfsVsPeers {
             throws IOException {
         String[] names = {"raw p9, 16 slot buffers, msize-24 Treads", "raw p9, into a 4 MiB buffer, msize-24", "netfs buffered read",
                 "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)",
-                "netfs zero-copy read, DONTCACHE", "raw p9, 16 slot buffers, page-aligned Treads"};
+                "netfs zero-copy read, DONTCACHE", "raw p9, 16 slot buffers, page-aligned Treads",
+                "raw p9, page-aligned, refilled 4 at a time"};
         for (int i = 0; i < names.length; i++) {
             if (only != null && !List.of(only.split(",")).contains(Integer.toString(i))) {
                 continue;
@@ -171,10 +184,12 @@ public final class NetfsVsPeers {
                 case 5 -> engineRead(opts, null, inflight, new Path[1], "inplace");
                 case 6 -> engineRead(opts, null, inflight, new Path[1], "inplace-dontcache");
                 case 7 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
+                case 8 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, Math.max(1, inflight / 4));
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
-            System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f%n", round,
-                    i, names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0);
+            System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f; pool %d MiB mapped, %d leased%n",
+                    round, i, names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0,
+                    pool.capacityBytes() >> 20, pool.leasedBytes() >> 20);
         }
     }
 
@@ -292,6 +307,9 @@ public final class NetfsVsPeers {
         row(rs, "netfs cold read 1 GiB into a 4 MiB buffer (copied out of the page cache), no disk cache",
                 Round::noCache, "raw p9 client into a 4 MiB buffer, " + inflight + " in flight, the same Treads",
                 Round::rawRing, 1.0);
+        row(rs, "netfs cold read 1 GiB, zero-copy (as above)", Round::inPlace,
+                "raw p9 client, the same Treads, refilled " + Math.max(1, inflight / 4)
+                        + " at a time in one sendmsg (the engine's policy)", Round::rawBatched, Double.NaN);
         row(rs, "netfs cold read 1 GiB, zero-copy (as above)", Round::inPlace,
                 "raw p9 client, " + inflight + " reused 64 KiB buffers, Treads of msize - 24 (unaligned)",
                 Round::rawFull, Double.NaN);

@@ -57,6 +57,9 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
     private long bytes;
     private long error;
     private volatile boolean finished;
+    private final int refillBatch;
+    private final int[] freeSlots; // slots waiting for a batched refill (receiving thread only)
+    private int nrFree;
     private Thread waiter;
 
     /**
@@ -75,6 +78,20 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
      */
     public WholeFileReader(P9Client client, Fid fid, long size, int inFlight, Delivery delivery, FolioPool pool,
                            int io) {
+        this(client, fid, size, inFlight, delivery, pool, io, 1);
+    }
+
+    /**
+     * @param refillBatch how many slots must be free before they are issued again, together in one
+     *     sendmsg (1: each completion issues its slot's next Tread at once)
+     */
+    public WholeFileReader(P9Client client, Fid fid, long size, int inFlight, Delivery delivery, FolioPool pool,
+                           int io, int refillBatch) {
+        if (refillBatch < 1 || refillBatch > inFlight) {
+            throw new IllegalArgumentException("invalid refillBatch=" + refillBatch + " for inFlight=" + inFlight);
+        }
+        this.refillBatch = refillBatch;
+        this.freeSlots = new int[inFlight];
         if (io <= 0 || io > client.ioSize(fid)) {
             throw new IllegalArgumentException("invalid io=" + io + " (the fid's ioSize is " + client.ioSize(fid) + ")");
         }
@@ -111,6 +128,7 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         bytes = 0;
         error = 0;
         outstanding = 0;
+        nrFree = 0;
         finished = false;
         waiter = Thread.currentThread();
         client.plug(); // nothing leaves (so no callback runs) before every slot is issued
@@ -167,7 +185,21 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
             if (delivery == Delivery.APPEND && result > 0) {
                 chains[slot].shorten(result); // drop the slice: its chunk reference is put
             }
-            issue(slot);
+            if (refillBatch == 1) {
+                issue(slot);
+            } else {
+                freeSlots[nrFree++] = slot;
+                if (nrFree >= refillBatch || outstanding == 0) {
+                    client.plug(); // the batch leaves in one sendmsg
+                    try {
+                        while (nrFree > 0) {
+                            issue(freeSlots[--nrFree]);
+                        }
+                    } finally {
+                        client.unplug();
+                    }
+                }
+            }
         }
         if (outstanding == 0) {
             finished = true; // volatile write: publishes bytes and error to the waiting thread
