@@ -14,7 +14,10 @@ import java.io.IOException;
 /**
  * 9P2000.L fills in the netfs request ops (as the kernel's {@code fs/9p/vfs_addr.c} does): a read
  * subrequest is one Tread straight into the subrequest's buffer, an upload one Twrite sent as ONE
- * sendmsg from it; the most per RPC is {@code min(msize - 24, iounit)}.
+ * sendmsg from it; the most per RPC is {@code min(msize - 24, iounit)} rounded down to whole pages
+ * ({@link P9Client#transferSize}). A file keeps at most {@code inflight} Treads and Twrites out; the
+ * subrequests beyond wait in order and go out a quarter of the window at a time, glued into one
+ * sendmsg, as places free up.
  *
  * <p>Completions come back through a primitive callback; the subrequest in flight is found by a slot
  * index carried in the cookie, so issuing and completing allocate nothing.
@@ -25,13 +28,13 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     private final int ioSize;
     private final int transferSize;
     private final int inflight;
-    /** How many free places a refill waits for, so that their Treads leave in one sendmsg. */
+    /** How many free places a refill waits for, so that their messages leave in one sendmsg. */
     private final int refillBatch;
     private final NetfsIoSubrequest[] slots;
-    /** Read subrequests issued beyond {@code inflight}, waiting for a Tread to complete (FIFO). */
-    private final java.util.ArrayDeque<NetfsIoSubrequest> waitingReads = new java.util.ArrayDeque<>(1024);
-    private int readsInFlight;
-    private int readsInFlightHighWater;
+    /** Read and write subrequests issued beyond {@code inflight}, waiting for a place (FIFO). */
+    private final java.util.ArrayDeque<NetfsIoSubrequest> waiting = new java.util.ArrayDeque<>(1024);
+    private int inFlight;
+    private int inFlightHighWater;
     private final int[] free;
     private int freeTop;
 
@@ -39,7 +42,7 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
      * @param client the connection
      * @param fid an open fid of the file (the caller keeps it open while the ops are used)
      * @param inflight how many RPCs the engine should keep in flight per request, and the most Treads
-     *     this file has in flight at once (further read subrequests wait their turn, the way the
+     *     and Twrites this file has in flight at once (further subrequests wait their turn, the way the
      *     kernel's cifs waits for credits)
      */
     public P9NetfsOps(P9Client client, Fid fid, int inflight) {
@@ -89,27 +92,36 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
 
     @Override
     public void issueRead(NetfsIoSubrequest s) {
+        issue(s);
+    }
+
+    /** Sends the subrequest's Tread or Twrite if this file has a place for it, else queues it. */
+    private void issue(NetfsIoSubrequest s) {
         synchronized (this) {
-            if (readsInFlight >= inflight) {
-                waitingReads.addLast(s); // goes out when a Tread in flight ends: see readDone()
+            if (inFlight >= inflight) {
+                waiting.addLast(s); // goes out when an RPC in flight ends: see rpcDone()
                 return;
             }
-            readsInFlight++;
-            readsInFlightHighWater = Math.max(readsInFlightHighWater, readsInFlight);
+            inFlight++;
+            inFlightHighWater = Math.max(inFlightHighWater, inFlight);
         }
-        if (!sendRead(s)) {
-            readDone();
+        if (!send(s)) {
+            rpcDone();
         }
     }
 
-    /** Sends one Tread; false if it could not go out (the subrequest was terminated with the error). */
-    private boolean sendRead(NetfsIoSubrequest s) {
+    /**
+     * Sends one Tread or Twrite; false if it could not go out (the subrequest was terminated with the
+     * error).
+     */
+    private boolean send(NetfsIoSubrequest s) {
         int slot = take(s);
         if (slot < 0) {
             s.terminated(-Errno.EAGAIN);
             return false;
         }
-        long h = client.readAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
+        long h = isRead(s) ? client.readAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot)
+                : client.writeAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
         if (h < 0) {
             give(slot);
             s.terminated(h);
@@ -118,26 +130,30 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         return true;
     }
 
+    private static boolean isRead(NetfsIoSubrequest s) {
+        return s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
+    }
+
     /**
-     * A Tread ended (or never went out): waiting read subrequests take the free places, {@link
+     * An RPC ended (or never went out): waiting subrequests take the free places, {@link
      * #refillBatch} of them at once, glued into one sendmsg, or at once when nothing else is in flight.
      * A loop, not a recursion: on a failed connection every waiting subrequest fails here in turn,
      * however many wait. Allocation-free: the places are reserved under the lock, the subrequests polled
      * one by one as they are sent.
      */
-    private void readDone() {
+    private void rpcDone() {
         int ended = 1;
         while (ended > 0) {
             int k;
             synchronized (this) {
-                readsInFlight -= ended;
-                int free = inflight - readsInFlight;
-                if (waitingReads.isEmpty() || (free < refillBatch && readsInFlight > 0)) {
+                inFlight -= ended;
+                int free = inflight - inFlight;
+                if (waiting.isEmpty() || (free < refillBatch && inFlight > 0)) {
                     return;
                 }
-                k = Math.min(free, waitingReads.size());
-                readsInFlight += k;
-                readsInFlightHighWater = Math.max(readsInFlightHighWater, readsInFlight);
+                k = Math.min(free, waiting.size());
+                inFlight += k;
+                inFlightHighWater = Math.max(inFlightHighWater, inFlight);
             }
             ended = 0;
             client.plug();
@@ -145,9 +161,9 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
                 for (int i = 0; i < k; i++) {
                     NetfsIoSubrequest next;
                     synchronized (this) {
-                        next = waitingReads.pollFirst();
+                        next = waiting.pollFirst();
                     }
-                    if (next == null || !sendRead(next)) {
+                    if (next == null || !send(next)) {
                         ended++; // the place is free again: another refill took it first, or it failed
                     }
                 }
@@ -157,9 +173,9 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         }
     }
 
-    /** @return the most Treads this file has had in flight at once (at most {@code inflight}) */
-    public synchronized int readsInFlightHighWater() {
-        return readsInFlightHighWater;
+    /** @return the most Treads and Twrites this file has had in flight at once (at most {@code inflight}) */
+    public synchronized int rpcsInFlightHighWater() {
+        return inFlightHighWater;
     }
 
     @Override
@@ -170,28 +186,16 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
 
     @Override
     public void issueWrite(NetfsIoSubrequest s) {
-        int slot = take(s);
-        if (slot < 0) {
-            s.terminated(-Errno.EAGAIN);
-            return;
-        }
-        long h = client.writeAsync(fid, s.position(), (int) s.remaining(), s.iter(), this, slot);
-        if (h < 0) {
-            give(slot);
-            s.terminated(h);
-        }
+        issue(s); // the writer (or the writeback) does not block in sendmsg behind a whole 16 MiB run
     }
 
     @Override
     public void complete(long cookie, long result) {
         NetfsIoSubrequest s = give((int) cookie);
-        boolean read = s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
-        if (result == 0 && read) {
+        if (result == 0 && isRead(s)) {
             s.setFlags(NetfsSreqFlags.NETFS_SREQ_HIT_EOF); // Rread count 0: the server's file ends here
         }
-        if (read) {
-            readDone(); // before terminating: the pipe stays full while collection runs
-        }
+        rpcDone(); // before terminating: the pipe stays full while collection runs
         s.terminated(result);
     }
 

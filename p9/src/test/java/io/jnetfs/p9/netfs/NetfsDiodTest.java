@@ -93,6 +93,24 @@ class NetfsDiodTest {
     }
 
     @Test
+    void writebackKeepsAtMostItsInflightTwritesOut() throws IOException {
+        byte[] src = new byte[20 << 20]; // more than one 16 MiB writeback run
+        new Random(9).nextBytes(src);
+        try (P9Client c = diod.connect(); Netfs n = netfs();
+             P9File f = new P9Netfs(c, n, null, "9p://wlimit", 3).create("wl.bin", 0644)) {
+            for (int pos = 0; pos < src.length; pos += 1 << 20) {
+                f.write(pos, src, pos, 1 << 20);
+            }
+            f.fsync();
+            P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
+            int most = ops.rpcsInFlightHighWater();
+            assertTrue(most >= 1 && most <= 3, "Twrites in flight at once: " + most);
+            assertTrue(n.stats().writeRpcs() > 3 * 16, "far more Twrites than places: " + n.stats());
+            assertArrayEquals(src, Files.readAllBytes(export.resolve("wl.bin")));
+        }
+    }
+
+    @Test
     void freedPlacesAreRefilledInBatchesOfGluedTreads() throws IOException {
         byte[] src = new byte[24 << 20];
         new Random(8).nextBytes(src);
@@ -104,7 +122,7 @@ class NetfsDiodTest {
             long treads = n.stats().readRpcs();
             long sendmsgs = c.sendmsgCalls() - sends;
             P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
-            assertTrue(ops.readsInFlightHighWater() <= 16, "Treads in flight at once: " + ops.readsInFlightHighWater());
+            assertTrue(ops.rpcsInFlightHighWater() <= 16, "Treads in flight at once: " + ops.rpcsInFlightHighWater());
             // refills of 4 places leave in one sendmsg each: far fewer sendmsg calls than Treads
             assertTrue(sendmsgs * 2 < treads, sendmsgs + " sendmsg calls for " + treads + " Treads");
         }
@@ -119,7 +137,7 @@ class NetfsDiodTest {
              P9File f = new P9Netfs(c, n, null, "9p://limit", 3).open("l.bin", false)) {
             assertArrayEquals(src, readAll(f));
             P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
-            int most = ops.readsInFlightHighWater();
+            int most = ops.rpcsInFlightHighWater();
             assertTrue(most >= 1 && most <= 3, "Treads in flight at once: " + most);
             assertTrue(n.stats().readRpcs() > 3 * 16, "a readahead window is far more than 3 Treads: " + n.stats());
             // read subrequests are whole pages (page-aligned Treads), the most that fit in one Tread

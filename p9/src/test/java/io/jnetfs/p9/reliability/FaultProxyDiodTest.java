@@ -165,7 +165,7 @@ class FaultProxyDiodTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             assertTrue(ms < 8_000, "failed after " + ms + " ms, not at the 10 s timeout: " + e);
             assertNotNull(c.failure(), "the connection is marked failed");
-            assertTrue(((P9NetfsOps) f.netfs().inode().ops()).readsInFlightHighWater() <= 2);
+            assertTrue(((P9NetfsOps) f.netfs().inode().ops()).rpcsInFlightHighWater() <= 2);
         }
         assertEquals(1, proxy.faults(Fault.CUT), proxy.toString());
         // stop() checks that every pooled byte came back: page-cache folios, receive buffers, chains
