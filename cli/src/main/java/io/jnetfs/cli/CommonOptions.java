@@ -43,7 +43,7 @@ public final class CommonOptions {
     long msize = P9Options.DEFAULT_MSIZE;
 
     @Option(names = "--inflight", paramLabel = "N", scope = ScopeType.INHERIT,
-            description = "Reads or writes in flight per request; an open file has at most this many reads out. Default: "
+            description = "Reads or writes in flight per request; an open file has at most this many reads and writes out. Default: "
                     + DEFAULT_INFLIGHT + ".")
     int inflight = DEFAULT_INFLIGHT;
 
