@@ -645,6 +645,15 @@ public final class P9Client implements AutoCloseable {
         return session.cancel(handle);
     }
 
+    /**
+     * {@return whether the caller is this connection's receiving thread} (where completion callbacks
+     * run). What that thread sends it sends before its next receive, in a sendmsg that may block; it
+     * must not send large payloads, or a peer that stops reading while its replies wait would stall it.
+     */
+    public boolean onReceivingThread() {
+        return conn.isReceiverThread();
+    }
+
     /** Holds the requests this thread issues until {@link #unplug()}, so they leave in one sendmsg. */
     public void plug() {
         conn.plug();
