@@ -67,16 +67,19 @@ class DiodFaultTest {
             P9Exception p = assertInstanceOf(P9Exception.class, e.getCause().getCause() != null
                     ? e.getCause().getCause() : e.getCause(), String.valueOf(e.getCause()));
             assertTrue(tookMs < timeout.toMillis(), "failed after " + tookMs + " ms");
-            assertEquals("ECONNRESET", p.errnoName(), p.getMessage());
+            // the receiving thread sees the reset (ECONNRESET), or a sender writes into the closed
+            // socket first (EPIPE): which one comes first depends on where the transfer was
+            String errno = p.errnoName();
+            assertTrue(errno.equals("ECONNRESET") || errno.equals("EPIPE"), p.getMessage());
             assertTrue(p.getMessage().startsWith("Tread(fid=" + f.number() + ", offset="), p.getMessage());
-            assertTrue(p.getMessage().contains("failed: ECONNRESET (Connection reset by peer): 9P connection to 127.0.0.1:"
-                    + d.port() + " failed: "), p.getMessage());
+            assertTrue(p.getMessage().contains("failed: " + errno + " (") && p.getMessage().contains(
+                    "): 9P connection to 127.0.0.1:" + d.port() + " failed: "), p.getMessage());
             assertNotNull(c.failure());
             // everything after fails at once, with the same clear reason
             long t0 = System.nanoTime();
             P9Exception again = assertThrows(P9Exception.class, () -> c.getattr(f));
             assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500));
-            assertEquals("ECONNRESET", again.errnoName());
+            assertEquals(errno, again.errnoName());
             assertEquals(0, c.tagsInUse());
         }
     }
