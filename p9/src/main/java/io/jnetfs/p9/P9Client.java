@@ -211,16 +211,7 @@ public final class P9Client implements AutoCloseable {
         return conn.messagesSent();
     }
 
-        /**
-     * {@return how many Twrites the receiving thread sent}: 0, since it leaves every payload to the
-     * connection's payload sender (a payload could block it in sendmsg while the server waits for its
-     * replies to be read)
-     */
-    public long twritesSentByReceivingThread() {
-        return conn.twritesSentByReceiver();
-    }
-
-/** {@return Twrites wholly sent} */
+    /** {@return Twrites wholly sent} */
     public long twritesSent() {
         return conn.twritesSent();
     }
@@ -652,6 +643,15 @@ public final class P9Client implements AutoCloseable {
      */
     public int cancel(long handle) {
         return session.cancel(handle);
+    }
+
+    /**
+     * {@return whether the caller is this connection's receiving thread} (where completion callbacks
+     * run). What that thread sends it sends before its next receive, in a sendmsg that may block; it
+     * must not send large payloads, or a peer that stops reading while its replies wait would stall it.
+     */
+    public boolean onReceivingThread() {
+        return conn.isReceiverThread();
     }
 
     /** Holds the requests this thread issues until {@link #unplug()}, so they leave in one sendmsg. */

@@ -80,13 +80,6 @@ final class P9Connection implements AutoCloseable {
     private final ThreadLocal<Plug> plugs = ThreadLocal.withInitial(Plug::new);
     private volatile long messagesSent;
     private volatile long twritesSent;
-    /** Twrites whose last bytes the receiving thread sent: 0, see {@link #flushSends()}. */
-    private volatile long twritesSentByReceiver;
-    /** Sends the Twrite payloads the receiving thread leaves queued; started on first need. */
-    private Thread payloadSender;
-    /** Under queueLock: the receiving thread left a payload for {@link #payloadSender}. */
-    private boolean payloadWanted;
-    private final Condition payloadQueued = queueLock.newCondition();
 
     // ---- receiving ------------------------------------------------------------------------------------
     private final MsgBuffers recvBufs = new MsgBuffers();
@@ -319,10 +312,6 @@ final class P9Connection implements AutoCloseable {
         return messagesSent;
     }
 
-    long twritesSentByReceiver() {
-        return twritesSentByReceiver;
-    }
-
     long twritesSent() {
         return twritesSent;
     }
@@ -542,23 +531,15 @@ final class P9Connection implements AutoCloseable {
     /**
      * Sends everything queued (flat combining): the thread that gets the send lock sends for all;
      * one that does not leaves, since the holder looks at the queue again after unlocking.
-     *
-     * <p>The receiving thread sends only up to the first Twrite with a payload and leaves the rest to
-     * the payload sender thread. It sends before it receives again, and a payload can fill the socket
-     * while the server, whose replies wait for this thread to read them, has stopped reading: blocked
-     * there, it would stall the connection until the send timeout failed it. Requests without a payload
-     * are a few bytes each.
      */
     void flushSends() {
-        boolean onReceiver = isReceiverThread();
         while (true) {
             if (!sendLock.tryLock()) {
                 return;
             }
-            boolean handOff;
             try {
                 P9Request batch;
-                while ((batch = onReceiver ? takeQueueBeforePayload() : takeQueue()) != null) {
+                while ((batch = takeQueue()) != null) {
                     int r = sendBatch(batch);
                     if (r < 0) {
                         fail(-r, r == -Errno.ETIMEDOUT ? "sendmsg made no progress within the timeout"
@@ -566,82 +547,12 @@ final class P9Connection implements AutoCloseable {
                         return;
                     }
                 }
-                handOff = onReceiver && !queueEmpty(); // a payload is next: it stays queued
             } finally {
                 sendLock.unlock();
-            }
-            if (handOff) {
-                wakePayloadSender();
-                return;
             }
             if (queueEmpty()) {
                 return;
             }
-        }
-    }
-
-    /** The receiving thread's share of the queue: the requests before the first Twrite payload. */
-    private P9Request takeQueueBeforePayload() {
-        queueLock.lock();
-        try {
-            P9Request h = queueHead;
-            if (h == null || hasPayload(h)) {
-                return null;
-            }
-            P9Request last = h;
-            while (last.nextQueued != null && !hasPayload(last.nextQueued)) {
-                last = last.nextQueued;
-            }
-            queueHead = last.nextQueued;
-            if (queueHead == null) {
-                queueTail = null;
-            }
-            last.nextQueued = null;
-            return h;
-        } finally {
-            queueLock.unlock();
-        }
-    }
-
-    private static boolean hasPayload(P9Request r) {
-        return r.dataKind == P9Request.DATA_WRITE && r.requested > 0;
-    }
-
-    /** Wakes the payload sender, starting it if it is not running. */
-    private void wakePayloadSender() {
-        queueLock.lock();
-        try {
-            if (sendClosed) {
-                return; // the receiving thread completes what is queued
-            }
-            payloadWanted = true;
-            if (payloadSender == null) {
-                payloadSender = Thread.ofPlatform().daemon().name("p9-send " + peer).start(this::payloadLoop);
-            } else {
-                payloadQueued.signal();
-            }
-        } finally {
-            queueLock.unlock();
-        }
-    }
-
-    /** The payload sender: flushes when the receiving thread leaves a payload; ends with the connection. */
-    private void payloadLoop() {
-        while (true) {
-            queueLock.lock();
-            try {
-                while (!payloadWanted && !sendClosed) {
-                    payloadQueued.awaitUninterruptibly();
-                }
-                if (sendClosed) {
-                    payloadSender = null;
-                    return;
-                }
-                payloadWanted = false;
-            } finally {
-                queueLock.unlock();
-            }
-            flushSends(); // not the receiving thread: sends everything, payloads included
         }
     }
 
@@ -699,9 +610,6 @@ final class P9Connection implements AutoCloseable {
                 messagesSent++;
                 if (cur.type == P9Type.Twrite) {
                     twritesSent++;
-                    if (isReceiverThread()) {
-                        twritesSentByReceiver++;
-                    }
                 }
                 // release: from here the receiving thread may complete (and free) the request
                 cur.markSent();
@@ -864,7 +772,6 @@ final class P9Connection implements AutoCloseable {
         queueLock.lock();
         try {
             sendClosed = true;
-            payloadQueued.signalAll(); // the payload sender ends
         } finally {
             queueLock.unlock();
         }
