@@ -211,7 +211,16 @@ public final class P9Client implements AutoCloseable {
         return conn.messagesSent();
     }
 
-    /** {@return Twrites wholly sent} */
+        /**
+     * {@return how many times the receiving thread left requests the socket would not take at once to
+     * the sender thread} (the receiving thread never waits in sendmsg: a server waiting for its replies
+     * to be read may have stopped reading)
+     */
+    public long sendsHandedOff() {
+        return conn.sendsHandedOff();
+    }
+
+/** {@return Twrites wholly sent} */
     public long twritesSent() {
         return conn.twritesSent();
     }
@@ -643,15 +652,6 @@ public final class P9Client implements AutoCloseable {
      */
     public int cancel(long handle) {
         return session.cancel(handle);
-    }
-
-    /**
-     * {@return whether the caller is this connection's receiving thread} (where completion callbacks
-     * run). What that thread sends it sends before its next receive, in a sendmsg that may block; it
-     * must not send large payloads, or a peer that stops reading while its replies wait would stall it.
-     */
-    public boolean onReceivingThread() {
-        return conn.isReceiverThread();
     }
 
     /** Holds the requests this thread issues until {@link #unplug()}, so they leave in one sendmsg. */

@@ -80,6 +80,17 @@ final class P9Connection implements AutoCloseable {
     private final ThreadLocal<Plug> plugs = ThreadLocal.withInitial(Plug::new);
     private volatile long messagesSent;
     private volatile long twritesSent;
+    /** Times the receiving thread left what the socket refused to the sender thread. */
+    private volatile long sendsHandedOff;
+    /** Sends what the receiving thread could not send without waiting; started on first need. */
+    private Thread sender;
+    /** Under queueLock: the receiving thread left requests for {@link #sender}. */
+    private boolean sendWanted;
+    private final Condition sendQueued = queueLock.newCondition();
+    /** sendBatch's list of requests not (wholly) sent when it returned {@link #SEND_LATER}. */
+    private P9Request unsent;
+    /** sendBatch on the receiving thread: the socket took less than offered, the rest waits. */
+    private static final int SEND_LATER = 1;
 
     // ---- receiving ------------------------------------------------------------------------------------
     private final MsgBuffers recvBufs = new MsgBuffers();
@@ -312,6 +323,10 @@ final class P9Connection implements AutoCloseable {
         return messagesSent;
     }
 
+    long sendsHandedOff() {
+        return sendsHandedOff;
+    }
+
     long twritesSent() {
         return twritesSent;
     }
@@ -531,16 +546,29 @@ final class P9Connection implements AutoCloseable {
     /**
      * Sends everything queued (flat combining): the thread that gets the send lock sends for all;
      * one that does not leaves, since the holder looks at the queue again after unlocking.
+     *
+     * <p>The receiving thread never waits in sendmsg: it sends before it receives again, and a server
+     * that waits for its replies to be read may stop reading. It offers the socket what is queued with
+     * {@code MSG_DONTWAIT}; what the socket refuses goes back to the head of the queue for the sender
+     * thread, which may wait.
      */
     void flushSends() {
+        boolean onReceiver = isReceiverThread();
         while (true) {
             if (!sendLock.tryLock()) {
                 return;
             }
+            boolean handOff = false;
             try {
                 P9Request batch;
                 while ((batch = takeQueue()) != null) {
-                    int r = sendBatch(batch);
+                    int r = sendBatch(batch, onReceiver);
+                    if (r == SEND_LATER) {
+                        putBack(unsent);
+                        unsent = null;
+                        handOff = true;
+                        break;
+                    }
                     if (r < 0) {
                         fail(-r, r == -Errno.ETIMEDOUT ? "sendmsg made no progress within the timeout"
                                 : "sendmsg failed: " + Errno.describe(-r));
@@ -550,9 +578,70 @@ final class P9Connection implements AutoCloseable {
             } finally {
                 sendLock.unlock();
             }
+            if (handOff) {
+                wakeSender();
+                return;
+            }
             if (queueEmpty()) {
                 return;
             }
+        }
+    }
+
+    /** Puts a list that was taken and not (wholly) sent back at the head of the queue, in order. */
+    private void putBack(P9Request list) {
+        P9Request last = list;
+        while (last.nextQueued != null) {
+            last = last.nextQueued;
+        }
+        queueLock.lock();
+        try {
+            last.nextQueued = queueHead;
+            if (queueHead == null) {
+                queueTail = last;
+            }
+            queueHead = list;
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Wakes the sender thread, starting it if it is not running. */
+    private void wakeSender() {
+        queueLock.lock();
+        try {
+            if (sendClosed) {
+                return; // the receiving thread completes what is queued
+            }
+            sendsHandedOff++;
+            sendWanted = true;
+            if (sender == null) {
+                sender = Thread.ofPlatform().daemon().name("p9-send " + peer).start(this::senderLoop);
+            } else {
+                sendQueued.signal();
+            }
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** The sender thread: flushes, waiting if it must, what the receiving thread left; ends with the connection. */
+    private void senderLoop() {
+        while (true) {
+            queueLock.lock();
+            try {
+                while (!sendWanted && !sendClosed) {
+                    sendQueued.awaitUninterruptibly();
+                }
+                if (sendClosed) {
+                    sender = null;
+                    return;
+                }
+                sendWanted = false;
+            } finally {
+                queueLock.unlock();
+            }
+            flushSends(); // not the receiving thread: it may wait in sendmsg
         }
     }
 
@@ -560,16 +649,24 @@ final class P9Connection implements AutoCloseable {
         return r.tcLen + (r.dataKind == P9Request.DATA_WRITE ? r.requested : 0);
     }
 
-    /** Sends a queued list in as few sendmsg as IOV_MAX allows. @return 0 or -errno */
-    private int sendBatch(P9Request first) {
+    /**
+     * Sends a queued list in as few sendmsg as IOV_MAX allows.
+     *
+     * @param dontWait offer the socket only what it takes now (the receiving thread)
+     * @return 0, {@link #SEND_LATER} with the rest in {@link #unsent} (only with {@code dontWait}), or
+     *     {@code -errno}
+     */
+    private int sendBatch(P9Request first, boolean dontWait) {
         MsgBuffers m = sendBufs;
         P9Request cur = first;
         while (cur != null) {
             int e = 0;
+            long offered = 0;
             for (P9Request r = cur; r != null && e < MsgBuffers.IOV_MAX; r = r.nextQueued) {
                 long hdrLeft = r.tcLen - Math.min(r.sentBytes, r.tcLen);
                 if (hdrLeft > 0) {
                     m.set(e++, r.tcAddress + r.sentBytes, hdrLeft);
+                    offered += hdrLeft;
                 }
                 if (r.dataKind == P9Request.DATA_WRITE) {
                     long dataLeft = r.requested - Math.max(0, r.sentBytes - r.tcLen);
@@ -578,6 +675,7 @@ final class P9Connection implements AutoCloseable {
                             break;
                         }
                         e += r.data.gather(m.iov, e, MsgBuffers.IOV_MAX - e, dataLeft);
+                        offered += r.data.iovBytes();
                         if (r.data.iovBytes() < dataLeft) {
                             break; // the rest of this message goes in the next sendmsg, before any other
                         }
@@ -585,7 +683,11 @@ final class P9Connection implements AutoCloseable {
                 }
             }
             m.prepare(e);
-            long sent = transport.sendmsg(m);
+            long sent = dontWait ? transport.sendmsgNow(m) : transport.sendmsg(m);
+            if (dontWait && sent == -Errno.EAGAIN) {
+                unsent = cur;
+                return SEND_LATER;
+            }
             if (sent < 0) {
                 return (int) (sent == -Errno.EAGAIN ? -Errno.ETIMEDOUT : sent);
             }
@@ -614,6 +716,10 @@ final class P9Connection implements AutoCloseable {
                 // release: from here the receiving thread may complete (and free) the request
                 cur.markSent();
                 cur = next;
+            }
+            if (dontWait && sent < offered) {
+                unsent = cur; // the socket is full: a partly sent message goes on first, from sentBytes
+                return SEND_LATER;
             }
         }
         return 0;
@@ -772,6 +878,7 @@ final class P9Connection implements AutoCloseable {
         queueLock.lock();
         try {
             sendClosed = true;
+            sendQueued.signalAll(); // the sender thread ends
         } finally {
             queueLock.unlock();
         }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SocketTransport implements Transport {
     private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
+    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
 
     private final int fd;
     private final AtomicBoolean shut = new AtomicBoolean();
@@ -42,6 +43,16 @@ final class SocketTransport implements Transport {
         do {
             r = Native.sendmsgAddress(fd, m.msgAddress, MSG_NOSIGNAL);
             sendmsgCalls++; // one sender at a time (the connection's send lock)
+        } while (r == -Errno.EINTR);
+        return r;
+    }
+
+    @Override
+    public long sendmsgNow(MsgBuffers m) {
+        long r;
+        do {
+            r = Native.sendmsgAddress(fd, m.msgAddress, MSG_NOSIGNAL | MSG_DONTWAIT);
+            sendmsgCalls++;
         } while (r == -Errno.EINTR);
         return r;
     }

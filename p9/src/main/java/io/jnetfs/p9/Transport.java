@@ -24,6 +24,15 @@ interface Transport extends AutoCloseable {
     long sendmsg(MsgBuffers m);
 
     /**
+     * {@code sendmsg(fd, msg, MSG_NOSIGNAL | MSG_DONTWAIT)}: what the socket takes now, without waiting.
+     *
+     * @param m the msghdr and its iovecs, prepared
+     * @return bytes sent (possibly fewer than prepared), {@code -EAGAIN} when the socket takes nothing
+     *     now, or {@code -errno}
+     */
+    long sendmsgNow(MsgBuffers m);
+
+    /**
      * {@code recvmsg(fd, msg, flags)} into the prepared message.
      *
      * @param m the msghdr and its iovecs, prepared

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class UringTransport implements Transport {
     private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
     private static final int MSG_WAITALL = LibC.MSG_WAITALL();
+    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
     private static final long SEND = 1;
     private static final long RECV = 2;
     private static final long CANCEL = 3;
@@ -103,8 +104,18 @@ final class UringTransport implements Transport {
 
     @Override
     public long sendmsg(MsgBuffers m) {
+        return send(m, MSG_NOSIGNAL | MSG_WAITALL);
+    }
+
+    /** MSG_DONTWAIT makes the SENDMSG final at once (no poll armed): it completes within the tick. */
+    @Override
+    public long sendmsgNow(MsgBuffers m) {
+        return send(m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+
+    private long send(MsgBuffers m, int flags) {
         try {
-            long token = sendRing.prepSendmsg(fd, m.msg, MSG_NOSIGNAL | MSG_WAITALL, 0, SEND);
+            long token = sendRing.prepSendmsg(fd, m.msg, flags, 0, SEND);
             sendmsgCalls++; // one sender at a time (the connection's send lock)
             sendDone = false;
             long deadline = System.nanoTime() + sendTimeoutNanos;

@@ -1,11 +1,15 @@
 package io.jnetfs.p9;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.uring.IoUring;
 import java.io.IOException;
@@ -81,6 +85,73 @@ class DiodFaultTest {
             assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500));
             assertEquals(errno, again.errnoName());
             assertEquals(0, c.tagsInUse());
+        }
+    }
+
+    /**
+     * Twrites issued from a completion callback while diod is stopped: the socket fills, and the
+     * receiving thread, which must not wait in sendmsg, leaves the rest to the sender thread. Once diod
+     * runs again, every Twrite completes and the file holds the bytes.
+     */
+    @ParameterizedTest
+    @MethodSource("transports")
+    void whatTheSocketRefusesTheReceivingThreadLeavesToTheSender(TransportKind transport, @TempDir Path dir)
+            throws Exception {
+        try (DiodServer d = DiodServer.start(dir);
+             P9Client c = P9Client.connect(d.options().transport(transport).timeout(Duration.ofSeconds(20))
+                     .maxTags(256).build());
+             Fid f = c.create(c.root(), "w", P9Flags.P9_DOTL_RDWR, 0644)) {
+            int io = c.transferSize(f);
+            int n = 200; // about 12 MiB: more than the socket buffers hold with diod stopped
+            try (FolioPool pool = new FolioPool(64L << 20);
+                 BvecqBuffer src = BvecqBuffer.allocate(pool, (long) io * n, 65536);
+                 BvecqBuffer one = BvecqBuffer.allocate(pool, 4096, 4096)) {
+                TestData.fill(src, 0, src.length(), 11);
+                BvecqIter[] its = new BvecqIter[n];
+                for (int i = 0; i < n; i++) {
+                    its[i] = new BvecqIter();
+                }
+                java.util.concurrent.atomic.AtomicLongArray res = new java.util.concurrent.atomic.AtomicLongArray(n);
+                java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+                long handedOff = c.sendsHandedOff();
+                try (BvecqIter it = new BvecqIter()) {
+                    // the Twrites go out from the callback, on the receiving thread, with diod stopped
+                    long h = c.readAsync(f, 0, 1, it.init(one, 0, 1), (cookie, r) -> {
+                        try {
+                            d.suspend();
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            int k = i;
+                            long w = c.writeAsync(f, (long) i * io, io, its[i].init(src, (long) i * io, io), (ck, wr) -> {
+                                res.set(k, wr);
+                                done.countDown();
+                            }, i);
+                            if (w < 0) {
+                                res.set(i, w);
+                                done.countDown();
+                            }
+                        }
+                    }, 0);
+                    assertTrue(h >= 0, "handle " + h);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (c.sendsHandedOff() == handedOff && System.nanoTime() < deadline) {
+                        Thread.sleep(10);
+                    }
+                    assertTrue(c.sendsHandedOff() > handedOff, "the receiving thread left the rest to the sender");
+                    d.resume();
+                    assertTrue(done.await(20, TimeUnit.SECONDS), "every Twrite completed");
+                }
+                for (int i = 0; i < n; i++) {
+                    assertEquals(io, res.get(i), "Twrite " + i);
+                    its[i].close();
+                }
+                byte[] want = new byte[(int) src.length()];
+                src.copyTo(0, want, 0, want.length);
+                assertArrayEquals(want, java.nio.file.Files.readAllBytes(dir.resolve("w")));
+                assertEquals(null, c.failure());
+            }
         }
     }
 

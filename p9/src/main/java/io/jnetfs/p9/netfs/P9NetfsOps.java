@@ -4,12 +4,14 @@ import io.jnetfs.ffm.Errno;
 import io.jnetfs.netfs.NetfsIoRequest;
 import io.jnetfs.netfs.NetfsIoSubrequest;
 import io.jnetfs.netfs.NetfsRequestOps;
+import io.jnetfs.netfs.NetfsSource;
 import io.jnetfs.netfs.NetfsSreqFlags;
 import io.jnetfs.p9.Fid;
 import io.jnetfs.p9.P9Callback;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.ffm.NativeIoException;
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * 9P2000.L fills in the netfs request ops (as the kernel's {@code fs/9p/vfs_addr.c} does): a read
@@ -32,13 +34,9 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     private final int refillBatch;
     private final NetfsIoSubrequest[] slots;
     /** Read and write subrequests issued beyond {@code inflight}, waiting for a place (FIFO). */
-    private final java.util.ArrayDeque<NetfsIoSubrequest> waiting = new java.util.ArrayDeque<>(1024);
+    private final ArrayDeque<NetfsIoSubrequest> waiting = new ArrayDeque<>(1024);
     private int inFlight;
     private int inFlightHighWater;
-    /** The thread that sends Twrites whose places the receiving thread freed; null when idle. */
-    private Thread uploader;
-    private boolean uploadWanted;
-    private long uploaderRefills;
     private final int[] free;
     private int freeTop;
 
@@ -135,41 +133,25 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     }
 
     private static boolean isRead(NetfsIoSubrequest s) {
-        return s.source() == io.jnetfs.netfs.NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
+        return s.source() == NetfsSource.NETFS_DOWNLOAD_FROM_SERVER;
     }
 
     /**
      * An RPC ended (or never went out): waiting subrequests take the free places, {@link
      * #refillBatch} of them at once, glued into one sendmsg, or at once when nothing else is in flight.
+     * A loop, not a recursion: on a failed connection every waiting subrequest fails here in turn,
+     * however many wait. Allocation-free: the places are reserved under the lock, the subrequests polled
+     * one by one as they are sent. On the receiving thread nothing waits in sendmsg: what the socket
+     * does not take at once goes to the connection's sender thread.
      */
     private void rpcDone() {
-        refill(1, client.onReceivingThread());
-    }
-
-    /**
-     * Gives free places to waiting subrequests, in order. A loop, not a recursion: on a failed
-     * connection every waiting subrequest fails here in turn, however many wait. Allocation-free: the
-     * places are reserved under the lock, the subrequests polled one by one as they are sent.
-     *
-     * <p>The receiving thread sends Treads (a few bytes each) but no Twrite: it sends before it
-     * receives again, and a Twrite's payload can fill the socket while the server, waiting for its
-     * replies to be read, stops reading. When a Twrite is next in line, the receiving thread hands
-     * the refill to the uploader thread instead.
-     *
-     * @param ended places to give back first
-     * @param receiving whether the caller is the connection's receiving thread
-     */
-    private void refill(int ended, boolean receiving) {
-        while (true) {
+        int ended = 1;
+        while (ended > 0) {
             int k;
             synchronized (this) {
                 inFlight -= ended;
                 int free = inflight - inFlight;
                 if (waiting.isEmpty() || (free < refillBatch && inFlight > 0)) {
-                    return;
-                }
-                if (receiving && !isRead(waiting.peekFirst())) {
-                    wantUpload();
                     return;
                 }
                 k = Math.min(free, waiting.size());
@@ -182,61 +164,16 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
                 for (int i = 0; i < k; i++) {
                     NetfsIoSubrequest next;
                     synchronized (this) {
-                        next = waiting.peekFirst();
-                        if (next != null && receiving && !isRead(next)) {
-                            next = null; // a Twrite: the uploader sends it (see above)
-                        } else {
-                            next = waiting.pollFirst();
-                        }
+                        next = waiting.pollFirst();
                     }
                     if (next == null || !send(next)) {
-                        ended++; // the place is free again: no subrequest for it, or it failed
+                        ended++; // the place is free again: another refill took it first, or it failed
                     }
                 }
             } finally {
                 client.unplug();
             }
-            if (ended == 0) {
-                return;
-            }
         }
-    }
-
-    /** Under the lock: wakes the uploader, starting it if it is not running. */
-    private void wantUpload() {
-        uploadWanted = true;
-        if (uploader == null) {
-            uploader = Thread.ofPlatform().daemon().name("p9-upload fid=" + fid.number()).start(this::uploadLoop);
-        } else {
-            notifyAll();
-        }
-    }
-
-    /** The uploader: refills when the receiving thread asks, and ends after a second with nothing to do. */
-    private void uploadLoop() {
-        while (true) {
-            synchronized (this) {
-                if (!uploadWanted) {
-                    try {
-                        wait(1000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    if (!uploadWanted) {
-                        uploader = null; // the next wantUpload() starts another
-                        return;
-                    }
-                }
-                uploadWanted = false;
-                uploaderRefills++;
-            }
-            refill(0, false);
-        }
-    }
-
-    /** @return how many times the uploader refilled for the receiving thread (a Twrite was next in line) */
-    public synchronized long uploaderRefills() {
-        return uploaderRefills;
     }
 
     /** @return the most Treads and Twrites this file has had in flight at once (at most {@code inflight}) */

@@ -105,8 +105,6 @@ class NetfsDiodTest {
             P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
             int most = ops.rpcsInFlightHighWater();
             assertTrue(most >= 1 && most <= 3, "Twrites in flight at once: " + most);
-            // the receiving thread does not send Twrites (a payload could stall it): the uploader does
-            assertTrue(ops.uploaderRefills() > 0, "refills handed to the uploader: " + ops.uploaderRefills());
             assertTrue(n.stats().writeRpcs() > 3 * 16, "far more Twrites than places: " + n.stats());
             assertArrayEquals(src, Files.readAllBytes(export.resolve("wl.bin")));
         }

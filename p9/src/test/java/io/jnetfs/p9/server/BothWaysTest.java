@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bulk data both ways on one connection: a netfs reader with 64 Treads of 1 MiB out and a writer whose
  * writeback keeps Twrites of 1 MiB out, against a server that stops reading at 8 requests or 8 MiB in
  * flight. Each side's requests wait behind the other's replies; the client's receiving thread must keep
- * receiving (it sends no Twrite itself) and neither side may time out. Bounded: 3 seconds.
+ * receiving (it never waits in sendmsg) and neither side may time out. Bounded: 3 seconds.
  */
 class BothWaysTest {
     @Test
