@@ -65,6 +65,14 @@ class NetfsDiodTest {
         return new P9Netfs(c, n, cache, "9p://" + diod.host() + ":" + diod.port() + diod.aname(), 16);
     }
 
+    /** Random bytes of {@code size}, written to {@code name} in the export, and returned. */
+    private byte[] exportRandom(String name, int size, long seed) throws IOException {
+        byte[] src = new byte[size];
+        new Random(seed).nextBytes(src);
+        Files.write(export.resolve(name), src);
+        return src;
+    }
+
     private byte[] readAll(P9File f) throws IOException {
         byte[] out = new byte[(int) f.size()];
         for (int pos = 0; pos < out.length; pos += 1 << 20) {
@@ -76,9 +84,7 @@ class NetfsDiodTest {
 
     @Test
     void randomReadsEqualTheSourceFile() throws IOException {
-        byte[] src = new byte[12_345_678];
-        new Random(1).nextBytes(src);
-        Files.write(export.resolve("r.bin"), src);
+        byte[] src = exportRandom("r.bin", 12_345_678, 1);
         try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, null).open("r.bin", false)) {
             Random r = new Random(2);
             for (int i = 0; i < 200; i++) {
@@ -112,9 +118,7 @@ class NetfsDiodTest {
 
     @Test
     void freedPlacesAreRefilledInBatchesOfGluedTreads() throws IOException {
-        byte[] src = new byte[24 << 20];
-        new Random(8).nextBytes(src);
-        Files.write(export.resolve("b.bin"), src);
+        byte[] src = exportRandom("b.bin", 24 << 20, 8);
         try (P9Client c = diod.connect(); Netfs n = netfs();
              P9File f = new P9Netfs(c, n, null, "9p://batch", 16).open("b.bin", false)) {
             long sends = c.sendmsgCalls();
@@ -130,9 +134,7 @@ class NetfsDiodTest {
 
     @Test
     void aFileKeepsAtMostItsInflightTreadsOutAndReadsRight() throws IOException {
-        byte[] src = new byte[9 << 20];
-        new Random(6).nextBytes(src);
-        Files.write(export.resolve("l.bin"), src);
+        byte[] src = exportRandom("l.bin", 9 << 20, 6);
         try (P9Client c = diod.connect(); Netfs n = netfs();
              P9File f = new P9Netfs(c, n, null, "9p://limit", 3).open("l.bin", false)) {
             assertArrayEquals(src, readAll(f));
@@ -151,9 +153,7 @@ class NetfsDiodTest {
 
     @Test
     void aColdReadFillsTheCacheAndAWarmReadSendsZeroReadRpcs() throws IOException {
-        byte[] src = new byte[20 << 20];
-        new Random(3).nextBytes(src);
-        Files.write(export.resolve("c.bin"), src);
+        byte[] src = exportRandom("c.bin", 20 << 20, 3);
         CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
         Path cacheFile;
         try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
