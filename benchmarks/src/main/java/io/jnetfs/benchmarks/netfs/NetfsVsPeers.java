@@ -105,10 +105,10 @@ public final class NetfsVsPeers {
                 }
                 // the raw client reads with the engine's Treads (whole pages, P9Client.transferSize); rawFull
                 // with the largest a Tread carries (msize - 24), unaligned after the first
-                double raw = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
+                double raw = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, 1);
                 double inPlace = engineRead(opts, null, inflight, new Path[1], "inplace");
-                double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true);
-                double rawFull = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false);
+                double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true, 1);
+                double rawFull = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false, 1);
                 // and with the engine's refill policy: a quarter of the places at a time, in one sendmsg
                 double rawBatched = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true,
                         Math.max(1, inflight / 4));
@@ -139,18 +139,13 @@ public final class NetfsVsPeers {
         }
     }
 
-    private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery)
-            throws IOException {
-        return rawRead(opts, inflight, pool, delivery, false);
-    }
-
-    /** @param pageAligned Treads of the largest page multiple that fits (as the engine's subrequests) */
-    private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
-                                  boolean pageAligned) throws IOException {
-        return rawRead(opts, inflight, pool, delivery, pageAligned, 1);
-    }
-
-    /** @param refillBatch free slots issued together in one sendmsg (1: each at once) */
+    /**
+     * The raw client reading the file once.
+     *
+     * @param pageAligned Treads of {@link P9Client#transferSize} (as the engine's subrequests), else of
+     *     {@code msize - 24}
+     * @param refillBatch free slots issued together in one sendmsg (1: each at once)
+     */
     private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
                                   boolean pageAligned, int refillBatch) throws IOException {
         try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
@@ -177,13 +172,13 @@ public final class NetfsVsPeers {
             double c0 = Diod.cpuSeconds(self);
             double d0 = diod.cpuSeconds();
             double mbps = switch (i) {
-                case 0 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER);
-                case 1 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING);
+                case 0 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false, 1);
+                case 1 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, false, 1);
                 case 2 -> engineRead(opts, null, inflight, new Path[1], "nocache");
                 case 3 -> engineRead(opts, null, inflight, new Path[1], "dontcache");
                 case 5 -> engineRead(opts, null, inflight, new Path[1], "inplace");
                 case 6 -> engineRead(opts, null, inflight, new Path[1], "inplace-dontcache");
-                case 7 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true);
+                case 7 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, 1);
                 case 8 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, Math.max(1, inflight / 4));
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
