@@ -664,6 +664,17 @@ public final class P9Client implements AutoCloseable {
         conn.unplug();
     }
 
+    /**
+     * For a completion callback: whether the connection's receiving thread already holds the start of
+     * another reply, so another callback follows without waiting for the socket. An engine that refills
+     * freed places in batches can wait for it while it is true, and refill at once when it is false
+     * (the socket may be empty: waiting would leave the server idle). Always false off the receiving
+     * thread.
+     */
+    public boolean replyArriving() {
+        return conn.replyArriving();
+    }
+
     // ---- attributes -----------------------------------------------------------------------------------
 
     /**

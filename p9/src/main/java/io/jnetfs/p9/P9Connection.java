@@ -467,6 +467,19 @@ final class P9Connection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the receiving thread already holds the start of another reply: called from a completion
+     * callback, true means another completion follows without waiting for the socket. DIRECT: bytes of
+     * the next header came with this reply's data; BULK: the chunk holds bytes past this reply. On any
+     * other thread, false.
+     */
+    boolean replyArriving() {
+        if (Thread.currentThread() != receiver) {
+            return false;
+        }
+        return mode == ReceiveMode.DIRECT ? hdrHave > 0 : chunkFill > chunkParse;
+    }
+
     /** A thread's plug: the requests it issued since {@link #plug()}, in order. */
     private static final class Plug {
         int depth;
