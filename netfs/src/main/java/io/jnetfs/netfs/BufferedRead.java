@@ -102,10 +102,17 @@ final class BufferedRead {
             ranges = 0; // unknown: treat as absent
         }
         long loadedTo = loader == null ? end : rreq.start;
+        // the subrequests issued between two loads leave together (one sendmsg for the 9P ops); the
+        // plug is lifted before loading, which may wait for memory that in-flight reads will free
+        boolean plugged = false;
         try {
             while (rreq.dispatchedTo < end && !rreq.test(NetfsIoRequest.NETFS_RREQ_FAILED)) {
                 long at = rreq.dispatchedTo;
                 if (loader != null && loadedTo < Math.min(end, at + estimate)) {
+                    if (plugged) {
+                        plugged = false;
+                        inode.ops.endIssue();
+                    }
                     loadedTo = loader.load(Math.min(end, at + estimate));
                 }
                 if (!rreq.dispatchPos.isSet()) {
@@ -142,14 +149,25 @@ final class BufferedRead {
                 synchronized (rreq.subreqLock) {
                     rreq.subrequests.addLast(s);
                 }
+                if (!plugged) {
+                    plugged = true;
+                    inode.ops.beginIssue();
+                }
                 issue(rreq, s);
             }
         } catch (RuntimeException e) {
+            if (plugged) {
+                plugged = false;
+                inode.ops.endIssue();
+            }
             rreq.error = -io.jnetfs.ffm.Errno.ENOMEM;
             rreq.setFlag(NetfsIoRequest.NETFS_RREQ_FAILED);
             rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
             ReadCollect.kick(rreq);
             throw e;
+        }
+        if (plugged) {
+            inode.ops.endIssue();
         }
         rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
         ReadCollect.kick(rreq);

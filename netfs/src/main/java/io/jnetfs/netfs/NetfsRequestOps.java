@@ -46,6 +46,19 @@ public interface NetfsRequestOps {
     void issueRead(NetfsIoSubrequest subreq);
 
     /**
+     * The dispatcher is about to issue a run of subrequests: what they send may be held until {@link
+     * #endIssue()}, so the run leaves together (the block layer's plug). Always paired with {@code
+     * endIssue()} on the same thread, and nothing between the two waits for an RPC to end. Default:
+     * nothing.
+     */
+    default void beginIssue() {
+    }
+
+    /** The run started by {@link #beginIssue()} is complete: send what was held. */
+    default void endIssue() {
+    }
+
+    /**
      * Whether an error may go away on a retry (the connection was lost, the server was busy).
      *
      * @param errno a positive errno

@@ -37,6 +37,8 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     private final ArrayDeque<NetfsIoSubrequest> waiting = new ArrayDeque<>(1024);
     private int inFlight;
     private int inFlightHighWater;
+    private long refills;
+    private long refilled;
     private final int[] free;
     private int freeTop;
 
@@ -138,7 +140,11 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
 
     /**
      * An RPC ended (or never went out): waiting subrequests take the free places, {@link
-     * #refillBatch} of them at once, glued into one sendmsg, or at once when nothing else is in flight.
+     * #refillBatch} of them at once, glued into one sendmsg, while more replies are already arriving
+     * ({@link P9Client#replyArriving()}: their completions come back here); at once when none is (the
+     * server may have nothing left to do) or nothing else is in flight. So the batch adapts: where the
+     * client's replies pile up (client and server share busy cores) refills go four at a time, where
+     * they come one by one (the server has a core of its own) each place is refilled as it frees.
      * A loop, not a recursion: on a failed connection every waiting subrequest fails here in turn,
      * however many wait. Allocation-free: the places are reserved under the lock, the subrequests polled
      * one by one as they are sent. On the receiving thread nothing waits in sendmsg: what the socket
@@ -151,10 +157,14 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
             synchronized (this) {
                 inFlight -= ended;
                 int free = inflight - inFlight;
-                if (waiting.isEmpty() || (free < refillBatch && inFlight > 0)) {
+                // a partial batch waits only while another reply is already arriving (its completion
+                // comes back here at once); otherwise the socket may be empty, and the places go now
+                if (waiting.isEmpty() || (free < refillBatch && inFlight > 0 && client.replyArriving())) {
                     return;
                 }
                 k = Math.min(free, waiting.size());
+                refills++;
+                refilled += k;
                 inFlight += k;
                 inFlightHighWater = Math.max(inFlightHighWater, inFlight);
             }
@@ -179,6 +189,25 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
     /** @return the most Treads and Twrites this file has had in flight at once (at most {@code inflight}) */
     public synchronized int rpcsInFlightHighWater() {
         return inFlightHighWater;
+    }
+
+    /** The Treads of a dispatched run leave glued, in one sendmsg ({@link P9Client#plug()}). */
+    @Override
+    public void beginIssue() {
+        client.plug();
+    }
+
+    @Override
+    public void endIssue() {
+        client.unplug();
+    }
+
+    /**
+     * @return {times freed places were refilled, subrequests sent by those refills}: their ratio is the
+     *     mean refill batch
+     */
+    public synchronized long[] refillCounts() {
+        return new long[] {refills, refilled};
     }
 
     @Override

@@ -13,6 +13,8 @@ import io.jnetfs.netfs.Netfs;
 import io.jnetfs.netfs.cachefiles.CacheFiles;
 import io.jnetfs.p9.DiodServer;
 import io.jnetfs.p9.P9Client;
+import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.reliability.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -116,19 +119,56 @@ class NetfsDiodTest {
         }
     }
 
+    /**
+     * Replies that reach the client back to back (the proxy passes diod's replies four at a time, in
+     * one write): the places they free wait for each other, and their Treads leave glued, four to a
+     * sendmsg.
+     */
     @Test
-    void freedPlacesAreRefilledInBatchesOfGluedTreads() throws IOException {
-        byte[] src = exportRandom("b.bin", 24 << 20, 8);
-        try (P9Client c = diod.connect(); Netfs n = netfs();
-             P9File f = new P9Netfs(c, n, null, "9p://batch", 16).open("b.bin", false)) {
+    void placesFreedByRepliesThatCameTogetherAreRefilledInGluedBatches() throws IOException {
+        byte[] src = exportRandom("b.bin", 8 << 20, 8);
+        try (FaultProxy proxy = new FaultProxy(diod.port(), FaultProxy.Schedule.none())) {
+            proxy.groupReplies(4);
+            long[] counts = readThrough(proxy, "b.bin", src);
+            // four at a time, give or take a group that came in pieces
+            assertTrue(counts[0] > 10 && counts[1] >= 3 * counts[0], counts[1] + " Treads in " + counts[0] + " refills");
+        }
+    }
+
+    /**
+     * Replies that reach the client one by one (the proxy passes each after 1 ms): no place waits for
+     * a batch (the server would idle meanwhile); each is refilled as it frees, about one sendmsg per
+     * Tread.
+     */
+    @Test
+    void placesFreedByRepliesThatCameAloneAreRefilledAtOnce() throws IOException {
+        byte[] src = exportRandom("o.bin", 3 << 20, 9);
+        FaultProxy.Schedule spaced = new FaultProxy.Schedule(1, 1.0, 0, 0, 0, 1, Long.MAX_VALUE, 1, 0,
+                Set.of(FaultProxy.Direction.S2C));
+        try (FaultProxy proxy = new FaultProxy(diod.port(), spaced)) {
+            long[] counts = readThrough(proxy, "o.bin", src);
+            // batches held back for four places would make about four per refill
+            assertTrue(counts[0] > 10 && counts[1] * 2 < 3 * counts[0], counts[1] + " Treads in " + counts[0] + " refills");
+        }
+    }
+
+    /**
+     * Reads the file through the proxy with 16 Treads in flight; each refill's Treads leave in one
+     * sendmsg (counted). @return {refills, Treads they sent}
+     */
+    private long[] readThrough(FaultProxy proxy, String name, byte[] src) throws IOException {
+        try (P9Client c = P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname())
+                .uname("root").nUname(0).build()); Netfs n = netfs();
+             P9File f = new P9Netfs(c, n, null, "9p://proxy", 16).open(name, false)) {
             long sends = c.sendmsgCalls();
             assertArrayEquals(src, readAll(f));
-            long treads = n.stats().readRpcs();
-            long sendmsgs = c.sendmsgCalls() - sends;
             P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
             assertTrue(ops.rpcsInFlightHighWater() <= 16, "Treads in flight at once: " + ops.rpcsInFlightHighWater());
-            // refills of 4 places leave in one sendmsg each: far fewer sendmsg calls than Treads
-            assertTrue(sendmsgs * 2 < treads, sendmsgs + " sendmsg calls for " + treads + " Treads");
+            long[] refills = ops.refillCounts();
+            // the reader's own runs are glued too (beginIssue/endIssue): fewer sendmsg calls than Treads
+            long sendmsgs = c.sendmsgCalls() - sends;
+            assertTrue(sendmsgs < n.stats().readRpcs(), sendmsgs + " sendmsg calls for " + n.stats().readRpcs() + " Treads");
+            return refills;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jnetfs.p9.reliability;
 
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,6 +112,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile InetSocketAddress upstream;
     private volatile Schedule schedule;
     private volatile boolean enabled = true;
+    private volatile int group = 1;
     private volatile boolean closed;
 
     /**
@@ -157,6 +159,24 @@ public final class FaultProxy implements AutoCloseable {
     public void enabled(boolean on) {
         this.enabled = on;
     }
+
+    /**
+     * Passes replies (server to client) {@code n} at a time, in one write, so the client finds them
+     * back to back in its socket; a partial group goes out once no reply has come for {@link
+     * #GROUP_IDLE_MILLIS}. 1 (the default): each reply as it comes. Applies to replies the fault
+     * schedule lets through unchanged.
+     *
+     * @param n replies per write, at least 1
+     */
+    public void groupReplies(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("invalid group=" + n);
+        }
+        this.group = n;
+    }
+
+    /** How long a partial group of replies waits for the next one. */
+    public static final int GROUP_IDLE_MILLIS = 20;
 
     /** @return connections accepted */
     public long connections() {
@@ -334,7 +354,14 @@ public final class FaultProxy implements AutoCloseable {
                 InputStream in = (d == Direction.C2S ? client : server).getInputStream();
                 OutputStream out = (d == Direction.C2S ? server : client).getOutputStream();
                 byte[] head = new byte[4];
+                ByteArrayOutputStream held = new ByteArrayOutputStream(); // a group of replies not yet passed
+                int nHeld = 0;
                 while (!cut) {
+                    if (nHeld > 0 && !nextWithin(d == Direction.C2S ? client : server, in, GROUP_IDLE_MILLIS)) {
+                        out.write(held.toByteArray()); // the group is not filling up: pass what it has
+                        held.reset();
+                        nHeld = 0;
+                    }
                     if (!readFully(in, head, 0, 4)) {
                         return;
                     }
@@ -351,6 +378,18 @@ public final class FaultProxy implements AutoCloseable {
                     System.arraycopy(head, 0, msg, 0, 4);
                     if (!readFully(in, msg, 4, msg.length - 4)) {
                         return;
+                    }
+                    int g = d == Direction.S2C ? group : 1;
+                    if (g > 1 && !faulty(d)) {
+                        held.write(msg);
+                        bytes.addAndGet(msg.length);
+                        messages.incrementAndGet();
+                        if (++nHeld >= g) {
+                            out.write(held.toByteArray());
+                            held.reset();
+                            nHeld = 0;
+                        }
+                        continue;
                     }
                     if (!faultThenForward(out, msg, d, r)) {
                         return;
@@ -430,6 +469,26 @@ public final class FaultProxy implements AutoCloseable {
             }
             return false;
         }
+    }
+
+    /** Whether the next byte of {@code in} (read from {@code from}) comes within {@code millis}; it stays unread. */
+    private static boolean nextWithin(Socket from, InputStream in, int millis) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (in.available() == 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(1); // bounded: at most millis in all
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (from.isClosed()) {
+                return true; // the read that follows sees the end
+            }
+        }
+        return true;
     }
 
     private static boolean readFully(InputStream in, byte[] b, int off, int len) throws IOException {
