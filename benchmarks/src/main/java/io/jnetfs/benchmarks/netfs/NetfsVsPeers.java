@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--warmup N] [--inflight N] [--cold-only]
+ *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--warmup N] [--inflight N] [--cold-only] [--pin 0:1]
  * </pre>
  */
 public final class NetfsVsPeers {
@@ -54,15 +54,18 @@ public final class NetfsVsPeers {
 
     /** One round's figures in MB/s. */
     record Round(double rawRead, double inPlace, double rawRing, double noCache, double cold, double warm, double fio,
-                 double rawWrite, double write, double rawFull, double rawBatched) {
+                 double rawWrite, double write, double rawFull, double rawBatched, double rawRingBatched,
+                 double rawKeep, double clientRead) {
     }
 
     /**
-     * @param args {@code --rounds N} (default 3), {@code --warmup N} uncounted rounds first (default 3),
+     * @param args {@code --rounds N} (default 3), {@code --warmup N} uncounted rounds first (default 6),
      *     {@code --inflight N} (default 16), {@code --cold-only}
      *     (the raw client and the engine without disk cache only, for profiling), {@code --only 0,5} (with
      *     {@code --cold-only}: only these readers, numbered as printed), {@code --readahead 4,32} (the
-     *     engine's readahead window, initial and largest, MiB)
+     *     engine's readahead window, initial and largest, MiB), {@code --pin 0:1} (this JVM on the CPUs
+     *     before the colon, diod on those after it, as {@code taskset -c} lists: client and server each
+     *     with cores of their own, as on two machines)
      */
     public static void main(String[] args) throws Exception {
         int rounds = 3;
@@ -72,9 +75,11 @@ public final class NetfsVsPeers {
         // its memory (a long-running server's state; JMH's warm-up iterations do the same)
         // three: the engine has more code than the raw client, and C2 compiled its collection path only in
         // the third to seventh 1 GiB read of a process (-XX:+PrintCompilation); earlier rounds measured
-        // tier-3 code with profiling (up to twice the CPU per GiB)
-        int warmup = 3;
-        String only = null; // with --cold-only: the readers to run, by number (0-8, as printed), e.g. "5,7"
+        // tier-3 code with profiling (up to twice the CPU per GiB). Six: with three, an engine row still
+        // had a round at 0.3-0.6 CPU-s/GiB in about half the runs (2026-11-26)
+        int warmup = 6;
+        String only = null; // with --cold-only: the readers to run, by number (0-11, as printed), e.g. "5,7"
+        String[] pin = null; // client and server CPU lists
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -82,6 +87,12 @@ public final class NetfsVsPeers {
                 case "--cold-only" -> coldOnly = true;
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--pin" -> {
+                    pin = args[++i].split(":");
+                    if (pin.length != 2 || pin[0].isEmpty() || pin[1].isEmpty()) {
+                        throw new IllegalArgumentException("--pin wants CLIENT_CPUS:SERVER_CPUS, e.g. 0:1, not " + args[i]);
+                    }
+                }
                 case "--readahead" -> {
                     String[] mib = args[++i].split(",");
                     readaheadInitial = Long.parseLong(mib[0]) << 20;
@@ -90,12 +101,22 @@ public final class NetfsVsPeers {
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
+        if (pin != null) {
+            // every thread this JVM has now; threads started later inherit their creator's CPUs, and so
+            // does diod, which is moved to its own CPUs as soon as it runs
+            taskset(pin[0], ProcessHandle.current().pid());
+        }
         Path export = Diod.exportDir();
         Diod.ensureFile();
         Path cacheDir = Files.createTempDirectory("jnetfs-bench-cache-");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         List<Round> results = new ArrayList<>();
-        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(1536L << 20)) {
+        // 3 GiB, mapped as used: the engine's 1 GiB page cache (256 KiB folios) and the raw client's
+        // 1 GiB kept file (2 MiB folios) take folios of different sizes, which the pool does not split
+        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(3L << 30)) {
+            if (pin != null) {
+                taskset(pin[1], diod.pid()); // before the first connection: its threads inherit
+            }
             P9Options opts = P9Options.builder(Diod.HOST, diod.port()).aname(export.toString()).uname("root")
                     .pool(pool).build();
             for (int r = -warmup; r < rounds; r++) {
@@ -109,9 +130,15 @@ public final class NetfsVsPeers {
                 double inPlace = engineRead(opts, null, inflight, new Path[1], "inplace");
                 double rawRing = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true, 1);
                 double rawFull = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false, 1);
-                // and with the engine's refill policy: a quarter of the places at a time, in one sendmsg
+                // and with the engine's refill policy: a quarter of the places at a time, in one sendmsg,
+                // while further replies are already arriving; else each place at once
                 double rawBatched = rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true,
                         Math.max(1, inflight / 4));
+                double rawRingBatched = rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true,
+                        Math.max(1, inflight / 4));
+                double rawKeep = rawRead(opts, inflight, pool, WholeFileReader.Delivery.KEEP, true,
+                        Math.max(1, inflight / 4));
+                double clientRead = clientRead(opts, inflight);
                 double noCache = engineRead(opts, null, inflight, new Path[1], "nocache");
                 CacheFiles cache = new CacheFiles(cacheDir, 256 << 10, OccupancyMethod.AUTO, writer);
                 cache.clear();
@@ -121,7 +148,8 @@ public final class NetfsVsPeers {
                 double fio = fio(cacheFile[0]);
                 double rawW = rawWrite(opts, export);
                 double w = engineWrite(opts, export, inflight);
-                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w, rawFull, rawBatched);
+                Round rr = new Round(raw, inPlace, rawRing, noCache, cold, warm, fio, rawW, w, rawFull, rawBatched,
+                        rawRingBatched, rawKeep, clientRead);
                 if (r >= 0) {
                     results.add(rr);
                 }
@@ -157,13 +185,38 @@ public final class NetfsVsPeers {
         }
     }
 
+    /**
+     * The p9 client's own API reading the file into a 4 MiB buffer, 4 MiB per call, with {@code
+     * inflight} Treads in flight in each call ({@link P9Options#window()}): what a program gets from the
+     * client without an engine. Each call waits for its last Tread, so the pipe drains at every 4 MiB.
+     */
+    private static double clientRead(P9Options opts, int inflight) throws IOException {
+        P9Options o = P9Options.builder(opts.host(), opts.port()).aname(opts.aname()).uname(opts.uname())
+                .pool(opts.pool()).window(inflight).build();
+        try (P9Client c = P9Client.connect(o); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+             Arena a = Arena.ofShared()) {
+            MemorySegment buf = a.allocate(4 << 20, 4096);
+            long t0 = System.nanoTime();
+            long done = 0;
+            while (done < SIZE) {
+                long got = c.read(f, done, buf);
+                if (got <= 0) {
+                    throw new IOException("P9Client.read ended early at " + done);
+                }
+                done += got;
+            }
+            return mbps(done, System.nanoTime() - t0);
+        }
+    }
+
     /** One row at a time with the CPU seconds it cost this JVM and diod: where a cold read's time goes. */
     private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round, String only)
             throws IOException {
         String[] names = {"raw p9, 16 slot buffers, msize-24 Treads", "raw p9, into a 4 MiB buffer, msize-24", "netfs buffered read",
                 "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)",
                 "netfs zero-copy read, DONTCACHE", "raw p9, 16 slot buffers, page-aligned Treads",
-                "raw p9, page-aligned, refilled 4 at a time"};
+                "raw p9, page-aligned, refilled as the engine", "raw p9, into a 4 MiB buffer, refilled as the engine",
+                "raw p9, the file kept (1 GiB), refilled as the engine", "P9Client.read into a 4 MiB buffer"};
         for (int i = 0; i < names.length; i++) {
             if (only != null && !List.of(only.split(",")).contains(Integer.toString(i))) {
                 continue;
@@ -180,6 +233,9 @@ public final class NetfsVsPeers {
                 case 6 -> engineRead(opts, null, inflight, new Path[1], "inplace-dontcache");
                 case 7 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, 1);
                 case 8 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, true, Math.max(1, inflight / 4));
+                case 9 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, true, Math.max(1, inflight / 4));
+                case 10 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.KEEP, true, Math.max(1, inflight / 4));
+                case 11 -> clientRead(opts, inflight);
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
             System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f; pool %d MiB mapped, %d leased%n",
@@ -232,6 +288,16 @@ public final class NetfsVsPeers {
             }
             System.err.println(phase + ": " + s);
             return mbps(done, t);
+        }
+    }
+
+    /** Moves every thread of {@code pid} to {@code cpus} (a {@code taskset -c} list). */
+    private static void taskset(String cpus, long pid) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("taskset -a -p -c " + cpus + " " + pid + " failed: " + out.strip());
         }
     }
 
@@ -300,11 +366,20 @@ public final class NetfsVsPeers {
                 Round::inPlace, "raw p9 client, " + inflight + " reused 64 KiB buffers, the same page-aligned Treads",
                 Round::rawRead, 1.0);
         row(rs, "netfs cold read 1 GiB into a 4 MiB buffer (copied out of the page cache), no disk cache",
-                Round::noCache, "raw p9 client into a 4 MiB buffer, " + inflight + " in flight, the same Treads",
-                Round::rawRing, 1.0);
+                Round::noCache, "P9Client.read into a 4 MiB buffer, 4 MiB per call, " + inflight + " Treads in flight"
+                        + " (the client's own API)", Round::clientRead, 1.0);
+        row(rs, "netfs cold read 1 GiB into a 4 MiB buffer (as above)",
+                Round::noCache, "raw p9 client into a 4 MiB buffer, " + inflight + " in flight, the same Treads, each"
+                        + " refilled as it ends", Round::rawRing, Double.NaN);
         row(rs, "netfs cold read 1 GiB, zero-copy (as above)", Round::inPlace,
-                "raw p9 client, the same Treads, refilled " + Math.max(1, inflight / 4)
-                        + " at a time in one sendmsg (the engine's policy)", Round::rawBatched, Double.NaN);
+                "raw p9 client, the same Treads, refilled as the engine does (" + Math.max(1, inflight / 4)
+                        + " at a time in one sendmsg while replies pile up)", Round::rawBatched, Double.NaN);
+        row(rs, "netfs cold read 1 GiB, zero-copy (as above: the file stays in the page cache)", Round::inPlace,
+                "raw p9 client, the same Treads and refill, each landing at its own place in a 1 GiB region (the"
+                        + " file kept in memory)", Round::rawKeep, Double.NaN);
+        row(rs, "netfs cold read 1 GiB into a 4 MiB buffer (as above)", Round::noCache,
+                "raw p9 client into a 4 MiB buffer, the same Treads, refilled as the engine does",
+                Round::rawRingBatched, Double.NaN);
         row(rs, "netfs cold read 1 GiB, zero-copy (as above)", Round::inPlace,
                 "raw p9 client, " + inflight + " reused 64 KiB buffers, Treads of msize - 24 (unaligned)",
                 Round::rawFull, Double.NaN);

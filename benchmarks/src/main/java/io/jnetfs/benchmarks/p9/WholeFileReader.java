@@ -36,7 +36,13 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
          * reader that wants the bytes in its own 4 MiB buffer would use the client: the same job as a
          * netfs read into a 4 MiB buffer.
          */
-        RING
+        RING,
+        /**
+         * Each read at its own place in a destination the size of the file: the whole file ends up in
+         * memory, as a page cache keeps it, so every read lands in memory not touched for a whole pass
+         * (not in a few hot buffers): the same job as a netfs cold read that fills the page cache.
+         */
+        KEEP
     }
 
     /** Treads per {@link Delivery#RING} buffer: 64 x 64 KiB = 4 MiB. */
@@ -83,7 +89,9 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
 
     /**
      * @param refillBatch how many slots must be free before they are issued again, together in one
-     *     sendmsg (1: each completion issues its slot's next Tread at once)
+     *     sendmsg, while another reply is already arriving ({@link P9Client#replyArriving()}); when none
+     *     is, the free slots go at once: the netfs ops' policy (1: each completion issues its slot's
+     *     next Tread at once)
      */
     public WholeFileReader(P9Client client, Fid fid, long size, int inFlight, Delivery delivery, FolioPool pool,
                            int io, int refillBatch) {
@@ -101,8 +109,13 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         this.io = io;
         this.inFlight = inFlight;
         this.delivery = delivery;
-        this.dest = delivery == Delivery.RING ? BvecqBuffer.allocate(pool, (long) RING_READS * 65536, 65536)
-                : BvecqBuffer.allocate(pool, (long) inFlight * 65536, 65536);
+        this.dest = switch (delivery) {
+            case RING -> BvecqBuffer.allocate(pool, (long) RING_READS * 65536, 65536);
+            // 2 MiB folios: a short chain for the iterators to walk to a read's place
+            case KEEP -> BvecqBuffer.allocate(pool, (size + FolioPool.MAX_FOLIO - 1) / FolioPool.MAX_FOLIO
+                    * FolioPool.MAX_FOLIO, FolioPool.MAX_FOLIO);
+            default -> BvecqBuffer.allocate(pool, (long) inFlight * 65536, 65536);
+        };
         this.its = new BvecqIter[inFlight];
         this.chains = new BvecqBuffer[inFlight];
         for (int i = 0; i < inFlight; i++) {
@@ -164,6 +177,8 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
         } else if (delivery == Delivery.RING) {
             long at = (off / io) % RING_READS * io;
             h = client.readAsync(fid, off, len, its[slot].init(dest, at, len), this, slot);
+        } else if (delivery == Delivery.KEEP) {
+            h = client.readAsync(fid, off, len, its[slot].init(dest, off, len), this, slot);
         } else {
             h = client.readAsync(fid, off, len, chains[slot], this, slot);
         }
@@ -189,7 +204,9 @@ public final class WholeFileReader implements P9Callback, AutoCloseable {
                 issue(slot);
             } else {
                 freeSlots[nrFree++] = slot;
-                if (nrFree >= refillBatch || outstanding == 0) {
+                // the engine's policy (P9NetfsOps): a partial batch waits only while another reply
+                // is already arriving
+                if (nrFree >= refillBatch || outstanding == 0 || !client.replyArriving()) {
                     client.plug(); // the batch leaves in one sendmsg
                     try {
                         while (nrFree > 0) {
