@@ -174,7 +174,6 @@ final class BufferedRead {
     }
 
     private static void issue(NetfsIoRequest rreq, NetfsIoSubrequest s) {
-        s.issueNanos = System.nanoTime();
         if (s.error < 0) {
             s.terminated(s.error);
             return;
