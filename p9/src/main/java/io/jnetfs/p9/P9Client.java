@@ -211,7 +211,7 @@ public final class P9Client implements AutoCloseable {
         return conn.messagesSent();
     }
 
-        /**
+    /**
      * {@return how many times the receiving thread left requests the socket would not take at once to
      * the sender thread} (the receiving thread never waits in sendmsg: a server waiting for its replies
      * to be read may have stopped reading)
@@ -220,7 +220,7 @@ public final class P9Client implements AutoCloseable {
         return conn.sendsHandedOff();
     }
 
-/** {@return Twrites wholly sent} */
+    /** {@return Twrites wholly sent} */
     public long twritesSent() {
         return conn.twritesSent();
     }

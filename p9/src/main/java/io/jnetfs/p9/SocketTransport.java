@@ -39,20 +39,19 @@ final class SocketTransport implements Transport {
 
     @Override
     public long sendmsg(MsgBuffers m) {
-        long r;
-        do {
-            r = Native.sendmsgAddress(fd, m.msgAddress, MSG_NOSIGNAL);
-            sendmsgCalls++; // one sender at a time (the connection's send lock)
-        } while (r == -Errno.EINTR);
-        return r;
+        return send(m, MSG_NOSIGNAL);
     }
 
     @Override
     public long sendmsgNow(MsgBuffers m) {
+        return send(m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+
+    private long send(MsgBuffers m, int flags) {
         long r;
         do {
-            r = Native.sendmsgAddress(fd, m.msgAddress, MSG_NOSIGNAL | MSG_DONTWAIT);
-            sendmsgCalls++;
+            r = Native.sendmsgAddress(fd, m.msgAddress, flags);
+            sendmsgCalls++; // one sender at a time (the connection's send lock)
         } while (r == -Errno.EINTR);
         return r;
     }

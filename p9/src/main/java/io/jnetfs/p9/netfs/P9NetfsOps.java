@@ -18,8 +18,8 @@ import java.util.ArrayDeque;
  * subrequest is one Tread straight into the subrequest's buffer, an upload one Twrite sent as ONE
  * sendmsg from it; the most per RPC is {@code min(msize - 24, iounit)} rounded down to whole pages
  * ({@link P9Client#transferSize}). A file keeps at most {@code inflight} Treads and Twrites out; the
- * subrequests beyond wait in order and go out a quarter of the window at a time, glued into one
- * sendmsg, as places free up.
+ * subrequests beyond wait in order and take places as they free up: a quarter of the window at a
+ * time, glued into one sendmsg, while replies pile up, else each at once (see {@code rpcDone}).
  *
  * <p>Completions come back through a primitive callback; the subrequest in flight is found by a slot
  * index carried in the cookie, so issuing and completing allocate nothing.
@@ -60,10 +60,11 @@ public final class P9NetfsOps implements NetfsRequestOps, P9Callback {
         // so every Tread and Twrite starts page-aligned in the file and in the folio it fills
         this.transferSize = client.transferSize(fid);
         this.inflight = inflight;
-        // a quarter of the places: the server still has three quarters of its Treads queued while the
-        // refill gathers, and one sendmsg (and one wake-up of the server) carries four Treads at 16 in
-        // flight; measured against refilling one place at a time, the engine's CPU per GiB of a cold
-        // read fell from about 0.2 to the raw client's 0.13-0.16 s (BENCHMARKS.md)
+        // a quarter of the places, while replies pile up: the server still has three quarters of its
+        // Treads queued while the refill gathers, and one sendmsg (and one wake-up of the server)
+        // carries four Treads at 16 in flight; measured against refilling one place at a time, the
+        // engine's CPU per GiB of a cold read fell from about 0.2 to the raw client's 0.13-0.16 s
+        // (BENCHMARKS.md)
         this.refillBatch = Math.max(1, inflight / 4);
         this.slots = new NetfsIoSubrequest[1024];
         this.free = new int[slots.length];
