@@ -103,17 +103,18 @@ final class BufferedRead {
         }
         long loadedTo = loader == null ? end : rreq.start;
         // the subrequests issued between two loads leave together (one sendmsg for the 9P ops); the
-        // plug is lifted before loading, which may wait for memory that in-flight reads will free
-        boolean plugged = false;
+        // plug is lifted while loading, which may wait for memory that in-flight reads will free
+        inode.ops.beginIssue();
         try {
             while (rreq.dispatchedTo < end && !rreq.test(NetfsIoRequest.NETFS_RREQ_FAILED)) {
                 long at = rreq.dispatchedTo;
                 if (loader != null && loadedTo < Math.min(end, at + estimate)) {
-                    if (plugged) {
-                        plugged = false;
-                        inode.ops.endIssue();
+                    inode.ops.endIssue();
+                    try {
+                        loadedTo = loader.load(Math.min(end, at + estimate));
+                    } finally {
+                        inode.ops.beginIssue();
                     }
-                    loadedTo = loader.load(Math.min(end, at + estimate));
                 }
                 if (!rreq.dispatchPos.isSet()) {
                     rreq.dispatchPos.set(rreq.buffer.head(), 0, 0);
@@ -149,24 +150,15 @@ final class BufferedRead {
                 synchronized (rreq.subreqLock) {
                     rreq.subrequests.addLast(s);
                 }
-                if (!plugged) {
-                    plugged = true;
-                    inode.ops.beginIssue();
-                }
                 issue(rreq, s);
             }
         } catch (RuntimeException e) {
-            if (plugged) {
-                plugged = false;
-                inode.ops.endIssue();
-            }
             rreq.error = -io.jnetfs.ffm.Errno.ENOMEM;
             rreq.setFlag(NetfsIoRequest.NETFS_RREQ_FAILED);
             rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
             ReadCollect.kick(rreq);
             throw e;
-        }
-        if (plugged) {
+        } finally {
             inode.ops.endIssue();
         }
         rreq.setFlag(NETFS_RREQ_ALL_QUEUED);

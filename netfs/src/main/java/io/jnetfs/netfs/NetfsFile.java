@@ -3,6 +3,7 @@ package io.jnetfs.netfs;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * An open remote file as the engine serves it: reads at positions into {@link MemorySegment}s,
@@ -91,7 +92,7 @@ public final class NetfsFile implements AutoCloseable {
      * @throws IOException naming the failure (a server error, a timeout), or the reader's own
      */
     public long read(long pos, long len, int flags, FolioReader reader) throws IOException {
-        java.util.Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(reader, "reader");
         if (len < 0) {
             throw new IllegalArgumentException("invalid len=" + len);
         }

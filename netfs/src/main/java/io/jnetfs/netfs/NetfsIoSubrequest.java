@@ -40,10 +40,7 @@ public final class NetfsIoSubrequest {
     long maxLen = Long.MAX_VALUE;
     int maxSegs = Integer.MAX_VALUE;
     BvecqIter iter;
-    /**
-     * When an upload was issued (0: not yet, which {@link WriteRetry} relies on) or a retried read
-     * re-issued; a first read issue does not stamp it (one clock read per subrequest saved).
-     */
+    /** When an upload was (last) issued; 0: not yet, which {@link WriteRetry} relies on. Reads leave it 0. */
     long issueNanos;
     /** The result of the last issue, set by terminated(): bytes or -errno. */
     long lastResult;

@@ -96,7 +96,6 @@ final class ReadRetry {
         }
         for (NetfsIoSubrequest n : fresh) {
             n.iter = rreq.inode.netfs.takeIter().init(rreq.buffer, n.start - rreq.buffer.fpos(), n.len);
-            n.issueNanos = System.nanoTime();
             rreq.inode.ops.issueRead(n);
         }
     }
@@ -104,7 +103,6 @@ final class ReadRetry {
     private static void reissue(NetfsIoSubrequest s) {
         NetfsIoRequest rreq = s.rreq;
         s.iter.init(rreq.buffer, s.position() - rreq.buffer.fpos(), s.remaining());
-        s.issueNanos = System.nanoTime();
         s.setFlags(NETFS_SREQ_IN_PROGRESS);
         switch (s.source) {
             case NETFS_DOWNLOAD_FROM_SERVER -> rreq.inode.ops.issueRead(s);
