@@ -99,15 +99,20 @@ final class Servers {
         return s;
     }
 
+    /** A variant's argument for the server's JVM rather than for {@code serve}. */
+    private static boolean isJvmOption(String arg) {
+        return arg.startsWith("-D") || arg.startsWith("-XX:") || arg.startsWith("-Xlog:");
+    }
+
     /** Starts this project's server (a child JVM) exporting {@code dir} and ctl. */
     static Server jnetfs(Path dir, int msize, List<String> extra) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String e : extra) {
-            if (e.startsWith("-D") || e.startsWith("-XX:") || e.startsWith("-Xlog:")) {
+            if (isJvmOption(e)) {
                 cmd.add(e);
             }
         }
-        extra = extra.stream().filter(e -> !e.startsWith("-D") && !e.startsWith("-XX:") && !e.startsWith("-Xlog:")).toList();
+        extra = extra.stream().filter(e -> !isJvmOption(e)).toList();
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "io.jnetfs.p9.server.ServeMain", dir.toString(), "--listen", HOST + ":0", "--ctl", "--msize",
                 Integer.toString(msize)));
