@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.p9.ReplyFuzz.Call;
 import io.jnetfs.p9.ReplyFuzz.Case;
 import io.jnetfs.p9.ReplyFuzz.Outcome;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,20 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * escaped is written to {@code target/fuzz-findings} and fails the run.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class ClientReplyFuzzTest {
-    static FolioPool pool;
-
-    @BeforeAll
-    static void pool() {
-        pool = new FolioPool(32L << 20);
-    }
-
-    @AfterAll
-    static void closePool() {
-        assertEquals(0, pool.leasedBytes(), "every pooled byte came back");
-        pool.close();
-    }
-
+class ClientReplyFuzzTest extends FakeServerTestBase {
     private static TransportKind transport(int i) {
         return i % 3 == 2 && IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
     }

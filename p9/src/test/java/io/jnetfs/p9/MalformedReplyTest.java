@@ -12,9 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
-import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
-import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,12 +20,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -36,34 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and without allocating by the bad length.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-class MalformedReplyTest {
+class MalformedReplyTest extends FakeServerTestBase {
     static final int MSIZE = 8192;
-    static FolioPool pool;
-
-    @BeforeAll
-    static void pool() {
-        pool = new FolioPool(32L << 20);
-    }
-
-    @AfterAll
-    static void closePool() {
-        assertEquals(0, pool.leasedBytes());
-        pool.close();
-    }
-
-    /** Both transports (io_uring where this kernel allows it) times both receive modes. */
-    static Stream<Arguments> configs() {
-        Stream.Builder<Arguments> b = Stream.builder();
-        for (TransportKind t : TransportKind.values()) {
-            if (t == TransportKind.IO_URING && !IoUring.isAvailable()) {
-                continue; // reported by UringDiodTest's assumption
-            }
-            for (ReceiveMode m : ReceiveMode.values()) {
-                b.add(Arguments.of(t, m));
-            }
-        }
-        return b.build();
-    }
 
     /** Connects to a fake server whose replies to anything after attach come from {@code h}. */
     private static P9Exception failingCall(TransportKind transport, ReceiveMode mode, FakeServer.Handler h, String expected) throws IOException {

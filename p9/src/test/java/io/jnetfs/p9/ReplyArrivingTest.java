@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
-import io.jnetfs.bvecq.FolioPool;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -17,8 +16,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,24 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * server answers three Treads with one write, so the three Rreads reach the client back to back.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
-class ReplyArrivingTest {
+class ReplyArrivingTest extends FakeServerTestBase {
     private static final int READS = 3;
     private static final int COUNT = 4096;
-    private static FolioPool pool;
-
-    @BeforeAll
-    static void pool() {
-        pool = new FolioPool(32L << 20);
-    }
-
-    @AfterAll
-    static void closePool() {
-        assertEquals(0, pool.leasedBytes());
-        pool.close();
-    }
-
     @ParameterizedTest
-    @MethodSource("io.jnetfs.p9.MalformedReplyTest#configs")
+    @MethodSource("configs")
     void repliesThatCameTogetherAreSeenArrivingAndTheLastIsNot(TransportKind transport, ReceiveMode mode) throws Exception {
         List<Integer> tags = new ArrayList<>();
         FakeServer.Handler h = (type, tag, body, out) -> {
