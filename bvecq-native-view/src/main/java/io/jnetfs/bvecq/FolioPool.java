@@ -82,20 +82,25 @@ public final class FolioPool implements AutoCloseable {
     }
 
     /**
-     * Takes a folio of at least {@code size} bytes (rounded up to a power of two, 4 KiB .. 2 MiB).
+     * Takes a folio of at least {@code size} bytes (rounded up to a power of two, 4 KiB .. 2 MiB), or
+     * says that the pool has none to give: an empty pool is an expected outcome under memory pressure,
+     * for the caller to wait, evict or fall back on, not an error.
      *
      * @param size bytes wanted
-     * @return a folio holding one reference, which the caller puts
-     * @throws IllegalStateException if the pool is closed or would exceed {@code maxBytes}
+     * @return a folio holding one reference, which the caller puts; {@code null} when the pool would
+     *     exceed {@code maxBytes}
+     * @throws IllegalStateException if the pool is closed (misuse: the owner closed it under its users)
      */
-    public synchronized Folio allocate(long size) {
+    public synchronized Folio tryAllocate(long size) {
         int order = orderFor(size);
         if (closed) {
             throw new IllegalStateException("folio pool is closed");
         }
         Folio f = free[order].pollFirst();
         if (f == null) {
-            carveSlab(order);
+            if (!tryCarveSlab(order)) {
+                return null;
+            }
             f = free[order].pollFirst();
         }
         leased += (long) PAGE_SIZE << order;
@@ -104,9 +109,25 @@ public final class FolioPool implements AutoCloseable {
         return f;
     }
 
-    private void carveSlab(int order) {
+    /**
+     * Takes a folio where running out is a configuration error (buffers sized once at start-up, tests):
+     * {@link #tryAllocate(long)} for everything that must cope with an empty pool.
+     *
+     * @param size bytes wanted
+     * @return a folio holding one reference, which the caller puts
+     * @throws IllegalStateException if the pool is closed or would exceed {@code maxBytes}
+     */
+    public Folio allocate(long size) {
+        Folio f = tryAllocate(size);
+        if (f == null) {
+            throw new IllegalStateException("folio pool exhausted: maxBytes=" + maxBytes + ", leased=" + leasedBytes());
+        }
+        return f;
+    }
+
+    private boolean tryCarveSlab(int order) {
         if ((long) (slabs.size() + 1) * MAX_FOLIO > maxBytes) {
-            throw new IllegalStateException("folio pool exhausted: maxBytes=" + maxBytes + ", leased=" + leased);
+            return false;
         }
         MemorySegment slab = mapSlab();
         int index = slabs.size();
@@ -115,6 +136,7 @@ public final class FolioPool implements AutoCloseable {
         for (long off = 0; off < MAX_FOLIO; off += size) {
             free[order].addLast(new Folio(slab.asSlice(off, size), this, index, order));
         }
+        return true;
     }
 
     /**
