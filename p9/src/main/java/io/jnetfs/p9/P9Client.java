@@ -792,9 +792,6 @@ public final class P9Client implements AutoCloseable {
     public void unlinkat(Fid dir, String name, int flags) throws IOException {
         int fid = live(dir);
         int r = session.unlinkat(fid, name, flags);
-        if (r == -Errno.EOPNOTSUPP) {
-            r = unlinkFallback(dir, name, flags);
-        }
         if (r < 0) {
             throw error("Tunlinkat(dfid=" + fid + ", name=" + name + ", flags=0x" + Integer.toHexString(flags) + ")", r);
         }
@@ -812,69 +809,10 @@ public final class P9Client implements AutoCloseable {
         int o = live(oldDir);
         int n = live(newDir);
         int r = session.renameat(o, oldName, n, newName);
-        if (r == -Errno.EOPNOTSUPP) {
-            r = renameFallback(oldDir, oldName, n, newName);
-        }
         if (r < 0) {
             throw error("Trenameat(olddirfid=" + o + ", oldname=" + oldName + ", newdirfid=" + n + ", newname="
                     + newName + ")", r);
         }
-    }
-
-    /**
-     * Trenameat is optional (Debian's diod 1.0.24 answers EOPNOTSUPP): then, as the kernel's v9fs does,
-     * walk to the file and Trename it.
-     *
-     * @return 0 or -errno
-     */
-    private int renameFallback(Fid oldDir, String oldName, int newDfid, String newName) {
-        int fid = session.allocateFid();
-        if (fid < 0) {
-            return fid;
-        }
-        P9Reply rep = new P9Reply();
-        int r = session.walk(oldDir.number(), fid, new byte[][] {P9Codec.utf8(oldName)}, rep);
-        if (r < 0) {
-            if (!rep.fidKeptByConnection) {
-                session.releaseFid(fid);
-            }
-            return r;
-        }
-        r = session.rename(fid, newDfid, newName);
-        session.clunk(fid);
-        session.releaseFid(fid);
-        return r;
-    }
-
-    /**
-     * Tunlinkat is optional too: then walk to the entry and Tremove it, after checking it is (or, without
-     * {@code AT_REMOVEDIR}, is not) a directory.
-     *
-     * @return 0 or -errno
-     */
-    private int unlinkFallback(Fid dir, String name, int flags) {
-        int fid = session.allocateFid();
-        if (fid < 0) {
-            return fid;
-        }
-        P9Reply rep = new P9Reply();
-        int r = session.walk(dir.number(), fid, new byte[][] {P9Codec.utf8(name)}, rep);
-        if (r < 0) {
-            if (!rep.fidKeptByConnection) {
-                session.releaseFid(fid);
-            }
-            return r;
-        }
-        boolean isDir = rep.qid != null && rep.qid.isDirectory();
-        boolean wantDir = (flags & P9Flags.P9_DOTL_AT_REMOVEDIR) != 0;
-        if (isDir != wantDir) {
-            session.clunk(fid);
-            session.releaseFid(fid);
-            return isDir ? -Errno.EISDIR : -Errno.ENOTDIR;
-        }
-        r = session.remove(fid); // Tremove clunks the fid whatever the result
-        session.releaseFid(fid);
-        return r;
     }
 
     /**
