@@ -169,12 +169,10 @@ final class BulkReceiver extends Receiver {
 
     /** Starts a fresh chunk, carrying over the {@code carry} received bytes of a partial reply. */
     private boolean newChunk(long carry) {
-        Folio next;
-        try {
-            next = pool.allocate(chunkSize);
-        } catch (IllegalStateException e) {
-            conn.fail(Errno.ENOMEM, "no pool memory for a receive chunk (" + e.getMessage()
-                    + "): slices of earlier replies are still held");
+        Folio next = pool.tryAllocate(chunkSize);
+        if (next == null) {
+            conn.fail(Errno.ENOMEM, "no pool memory for a receive chunk (folio pool exhausted: maxBytes="
+                    + pool.maxBytes() + ", leased=" + pool.leasedBytes() + "): slices of earlier replies are still held");
             return false;
         }
         MemorySegment nextSeg = next.segment();

@@ -2,6 +2,8 @@ package io.jnetfs.p9;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.bvecq.Folio;
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import java.lang.foreign.MemorySegment;
 
@@ -405,7 +407,7 @@ final class P9Session implements AutoCloseable {
      * slices of the receive chunks (no copy), in DIRECT mode into pool memory appended first and
      * shortened to what arrived. {@code appendTo} is the connection's until the callback.
      *
-     * @return a handle, or -errno
+     * @return a handle, or -errno ({@code -ENOMEM} when the pool has no memory to append)
      */
     long readAsync(int fid, long offset, int count, BvecqBuffer appendTo, P9Callback cb, long cookie) {
         checkCount(count);
@@ -459,9 +461,7 @@ final class P9Session implements AutoCloseable {
             r.appendTo = appendTo;
             if (conn.mode() == ReceiveMode.DIRECT && count > 0) {
                 long at = appendTo.length();
-                try {
-                    appendTo.expand(conn.pool(), count, APPEND_FOLIO);
-                } catch (IllegalStateException e) {
+                if (!tryExpand(appendTo, count)) {
                     conn.release(r); // the pool is exhausted: a result, not an exception
                     return -Errno.ENOMEM;
                 }
@@ -481,6 +481,29 @@ final class P9Session implements AutoCloseable {
             return s;
         }
         return handle;
+    }
+
+    /**
+     * Appends {@code n} bytes of pool memory to a chain for a DIRECT read to land in.
+     *
+     * @return false, with the chain as it was, when the pool has not enough memory
+     */
+    private boolean tryExpand(BvecqBuffer b, long n) {
+        FolioPool pool = conn.pool();
+        long left = n;
+        while (left > 0) {
+            Folio f = pool.tryAllocate(APPEND_FOLIO);
+            if (f == null) {
+                if (left < n) {
+                    b.shorten(n - left);
+                }
+                return false;
+            }
+            long len = Math.min(left, APPEND_FOLIO);
+            b.appendFolio(f, 0, len);
+            left -= len;
+        }
+        return true;
     }
 
     /** Tflush of a request issued asynchronously. @return 0, -EALREADY, -ESRCH */
