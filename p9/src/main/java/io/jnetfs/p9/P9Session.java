@@ -411,6 +411,9 @@ final class P9Session implements AutoCloseable {
      */
     long readAsync(int fid, long offset, int count, BvecqBuffer appendTo, P9Callback cb, long cookie) {
         checkCount(count);
+        if (appendTo.isReleased()) {
+            throw new IllegalArgumentException("appendTo is released");
+        }
         return issueAsync(P9Type.Tread, fid, offset, count, null, appendTo, cb, cookie);
     }
 
@@ -461,7 +464,14 @@ final class P9Session implements AutoCloseable {
             r.appendTo = appendTo;
             if (conn.mode() == ReceiveMode.DIRECT && count > 0) {
                 long at = appendTo.length();
-                if (!tryExpand(appendTo, count)) {
+                boolean grown;
+                try {
+                    grown = tryExpand(appendTo, count);
+                } catch (RuntimeException | Error e) {
+                    conn.release(r); // misuse (a closed pool): the tag goes back before the exception does
+                    throw e;
+                }
+                if (!grown) {
                     conn.release(r); // the pool is exhausted: a result, not an exception
                     return -Errno.ENOMEM;
                 }
