@@ -2,9 +2,7 @@ package io.jnetfs.p9;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
-import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
-import io.jnetfs.ffm.Errors;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,26 +30,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class P9Client implements AutoCloseable {
     private static final int PAGE_SIZE = 4096;
-    /** Pool size of a client that makes its own pool. */
-    private static final long OWN_POOL_BYTES = 64L << 20;
 
     private final P9Options options;
     private final P9Session session;
     private final P9Connection conn;
-    private final FolioPool pool;
-    private final boolean ownPool;
-    private final TransportKind transportKind;
     private final Fid root;
     private volatile boolean closed;
 
-    private P9Client(P9Options options, P9Session session, FolioPool pool, boolean ownPool, TransportKind kind,
-                     int rootFid, Qid rootQid) {
+    private P9Client(P9Options options, P9Session session, int rootFid, Qid rootQid) {
         this.options = options;
         this.session = session;
         this.conn = session.connection();
-        this.pool = pool;
-        this.ownPool = ownPool;
-        this.transportKind = kind;
         this.root = new Fid(this, rootFid, rootQid);
     }
 
@@ -80,42 +69,7 @@ public final class P9Client implements AutoCloseable {
      *     refuses the version or the attach ({@link P9Exception})
      */
     public static P9Client connect(P9Options o) throws IOException {
-        long timeout = o.timeout().toNanos();
-        long tick = Math.clamp(timeout / 8, TimeUnit.MILLISECONDS.toNanos(5), TimeUnit.MILLISECONDS.toNanos(250));
-        int fd = SocketTransport.connect(o.host(), o.port(), timeout, tick);
-        String where = o.host() + ":" + o.port();
-        if (fd < 0) {
-            throw Errors.ioException("connect(" + where + ")", -fd);
-        }
-        Transport t;
-        if (o.transport() == TransportKind.IO_URING) {
-            UringTransport.Result u = UringTransport.open(fd, tick, timeout);
-            if (u.transport() == null) {
-                io.jnetfs.ffm.Native.close(fd);
-                throw new P9Exception("io_uring transport(" + where + ")", u.errno(), u.why());
-            }
-            t = u.transport();
-        } else {
-            t = new SocketTransport(fd);
-        }
-        StringBuilder why = new StringBuilder();
-        int msize = P9Connection.version(t, o.msize(), timeout, why);
-        if (msize < 0) {
-            t.close();
-            throw new P9Exception("Tversion(msize=" + o.msize() + ", version=" + P9Descriptor.VERSION_9P2000_L + ") to "
-                    + where, -msize, why.isEmpty() ? null : why.toString());
-        }
-        FolioPool pool = o.pool();
-        boolean ownPool = pool == null;
-        if (ownPool) {
-            pool = new FolioPool(OWN_POOL_BYTES);
-        }
-        ReceiveMode mode = o.receiveMode();
-        if (mode == ReceiveMode.BULK && msize > FolioPool.MAX_FOLIO / 2) {
-            mode = ReceiveMode.DIRECT; // a bulk chunk must hold two whole messages
-        }
-        P9Connection conn = new P9Connection(t, where, msize, timeout, tick, o.maxTags(), mode, pool);
-        conn.start();
+        P9Connection conn = P9Connection.open(o);
         P9Session s = new P9Session(conn);
         int rootFid = s.allocateFid();
         P9Reply rep = new P9Reply();
@@ -124,12 +78,9 @@ public final class P9Client implements AutoCloseable {
             P9Exception e = error(conn, "Tattach(fid=" + rootFid + ", uname=" + o.uname() + ", aname=" + o.aname()
                     + ", n_uname=" + Integer.toUnsignedString(o.nUname()) + ")", r);
             conn.close();
-            if (ownPool) {
-                pool.close();
-            }
             throw e;
         }
-        return new P9Client(o, s, pool, ownPool, o.transport(), rootFid, rep.qid);
+        return new P9Client(o, s, rootFid, rep.qid);
     }
 
     // ---- accessors ------------------------------------------------------------------------------------
@@ -193,7 +144,7 @@ public final class P9Client implements AutoCloseable {
 
     /** {@return the transport in use} */
     public TransportKind transportKind() {
-        return transportKind;
+        return options.transport();
     }
 
     /** {@return {@code sendmsg} calls made (system calls or SENDMSG SQEs)} */
@@ -560,7 +511,7 @@ public final class P9Client implements AutoCloseable {
         if (src.byteSize() == 0) {
             return 0;
         }
-        try (BvecqBuffer b = BvecqBuffer.extract(pool, src)) {
+        try (BvecqBuffer b = BvecqBuffer.extract(conn.pool(), src)) {
             return write(f, offset, b, 0, src.byteSize());
         }
     }
@@ -841,9 +792,6 @@ public final class P9Client implements AutoCloseable {
     public void unlinkat(Fid dir, String name, int flags) throws IOException {
         int fid = live(dir);
         int r = session.unlinkat(fid, name, flags);
-        if (r == -Errno.EOPNOTSUPP) {
-            r = unlinkFallback(dir, name, flags);
-        }
         if (r < 0) {
             throw error("Tunlinkat(dfid=" + fid + ", name=" + name + ", flags=0x" + Integer.toHexString(flags) + ")", r);
         }
@@ -861,69 +809,10 @@ public final class P9Client implements AutoCloseable {
         int o = live(oldDir);
         int n = live(newDir);
         int r = session.renameat(o, oldName, n, newName);
-        if (r == -Errno.EOPNOTSUPP) {
-            r = renameFallback(oldDir, oldName, n, newName);
-        }
         if (r < 0) {
             throw error("Trenameat(olddirfid=" + o + ", oldname=" + oldName + ", newdirfid=" + n + ", newname="
                     + newName + ")", r);
         }
-    }
-
-    /**
-     * Trenameat is optional (Debian's diod 1.0.24 answers EOPNOTSUPP): then, as the kernel's v9fs does,
-     * walk to the file and Trename it.
-     *
-     * @return 0 or -errno
-     */
-    private int renameFallback(Fid oldDir, String oldName, int newDfid, String newName) {
-        int fid = session.allocateFid();
-        if (fid < 0) {
-            return fid;
-        }
-        P9Reply rep = new P9Reply();
-        int r = session.walk(oldDir.number(), fid, new byte[][] {P9Codec.utf8(oldName)}, rep);
-        if (r < 0) {
-            if (!rep.fidKeptByConnection) {
-                session.releaseFid(fid);
-            }
-            return r;
-        }
-        r = session.rename(fid, newDfid, newName);
-        session.clunk(fid);
-        session.releaseFid(fid);
-        return r;
-    }
-
-    /**
-     * Tunlinkat is optional too: then walk to the entry and Tremove it, after checking it is (or, without
-     * {@code AT_REMOVEDIR}, is not) a directory.
-     *
-     * @return 0 or -errno
-     */
-    private int unlinkFallback(Fid dir, String name, int flags) {
-        int fid = session.allocateFid();
-        if (fid < 0) {
-            return fid;
-        }
-        P9Reply rep = new P9Reply();
-        int r = session.walk(dir.number(), fid, new byte[][] {P9Codec.utf8(name)}, rep);
-        if (r < 0) {
-            if (!rep.fidKeptByConnection) {
-                session.releaseFid(fid);
-            }
-            return r;
-        }
-        boolean isDir = rep.qid != null && rep.qid.isDirectory();
-        boolean wantDir = (flags & P9Flags.P9_DOTL_AT_REMOVEDIR) != 0;
-        if (isDir != wantDir) {
-            session.clunk(fid);
-            session.releaseFid(fid);
-            return isDir ? -Errno.EISDIR : -Errno.ENOTDIR;
-        }
-        r = session.remove(fid); // Tremove clunks the fid whatever the result
-        session.releaseFid(fid);
-        return r;
     }
 
     /**
@@ -1005,15 +894,12 @@ public final class P9Client implements AutoCloseable {
             // the root is gone with the connection either way
         } finally {
             conn.close();
-            if (ownPool) {
-                pool.close();
-            }
         }
     }
 
     @Override
     public String toString() {
-        return "P9Client[" + conn.peer() + ", msize=" + msize() + ", " + transportKind + ", " + receiveMode()
+        return "P9Client[" + conn.peer() + ", msize=" + msize() + ", " + transportKind() + ", " + receiveMode()
                 + (conn.failReason() != null ? ", failed: " + conn.failReason() : "") + "]";
     }
 }

@@ -60,7 +60,7 @@ final class P9Request {
     }
 
     final int tag;
-    /** Bumped on every allocation: a handle {@code gen << 16 | tag} names one use of the tag. */
+    /** Bumped on every allocation: a {@link #handle()} names one use of the tag. */
     int gen;
 
     MemorySegment tc;
@@ -197,8 +197,9 @@ final class P9Request {
         return (boolean) COMPLETED.getAcquire(this);
     }
 
+    /** {@return {@code gen << 16 | tag}, never negative (a negative result is an errno)} */
     long handle() {
-        return ((long) gen << 16) | tag;
+        return ((gen & 0x7FFFFFFFL) << 16) | tag;
     }
 
     void close() {

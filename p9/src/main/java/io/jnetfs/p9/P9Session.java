@@ -2,6 +2,8 @@ package io.jnetfs.p9;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
+import io.jnetfs.bvecq.Folio;
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import java.lang.foreign.MemorySegment;
 
@@ -50,13 +52,59 @@ final class P9Session implements AutoCloseable {
         fids.release(fid);
     }
 
-    // ---- plumbing -------------------------------------------------------------------------------------
+    // ---- one blocking request --------------------------------------------------------------------------
 
-    /** Submits and waits. @return the result, or {@code -errno} */
-    private long call(P9Request r) {
+    /** Fills a request's slot: the T-message into {@code tc}, and what the receiver must know about it. */
+    @FunctionalInterface
+    private interface Encoder {
+        /** @return the T-message's length, or {@code -errno} */
+        int encode(P9Request r, int tag);
+    }
+
+    /** Reads what the caller wants out of a completed request's {@code rc}. */
+    @FunctionalInterface
+    private interface Decoder {
+        /**
+         * @param result the call's result: 0, a count, or {@code -errno}
+         * @return the operation's result
+         */
+        long decode(P9Request r, long result);
+    }
+
+    private static final Decoder RESULT = (r, result) -> result;
+
+    /**
+     * One blocking request, the kernel's {@code p9_client_rpc}: takes a tag, encodes into its slot,
+     * submits, waits for the reply, decodes it, and gives the tag back whatever happened.
+     *
+     * @return the decoder's result, or {@code -errno} when no tag could be had
+     */
+    private long rpc(int type, Encoder encoder, Decoder decoder) {
+        int tag = conn.allocate();
+        if (tag < 0) {
+            return tag;
+        }
+        P9Request r = conn.slot(tag);
+        try {
+            return decoder.decode(r, call(r, type, encoder.encode(r, tag)));
+        } finally {
+            conn.release(r);
+        }
+    }
+
+    /** Submits an encoded request and waits. @return the result, or {@code -errno} */
+    private long call(P9Request r, int type, int tcLen) {
+        if (tcLen < 0) {
+            return tcLen;
+        }
+        if (tcLen > conn.msize()) {
+            return -Errno.EMSGSIZE;
+        }
+        r.type = type;
+        r.tcLen = tcLen;
         if (conn.isReceiverThread()) {
             // only the receiving thread completes requests: waiting on it would wait forever
-            throw new IllegalStateException("blocking 9P request " + P9Type.name(r.type)
+            throw new IllegalStateException("blocking 9P request " + P9Type.name(type)
                     + " from a completion callback; issue asynchronous requests there");
         }
         int s = conn.submit(r);
@@ -66,46 +114,46 @@ final class P9Session implements AutoCloseable {
         return conn.await(r);
     }
 
-    /** Encoded-size check shared by the blocking calls: a negative encode result is the errno. */
-    private long encodedCall(P9Request r, int type, int tcLen) {
-        if (tcLen < 0) {
-            return tcLen;
-        }
-        if (tcLen > conn.msize()) {
-            return -Errno.EMSGSIZE;
-        }
-        r.type = type;
-        r.tcLen = tcLen;
-        return call(r);
+    /** A decoder that puts the reply's qid into {@code out} on success. */
+    private static Decoder qidTo(P9Reply out) {
+        return (r, res) -> {
+            if (res == 0 && out != null) {
+                out.qid = P9Codec.qid(r.rc, 0);
+            }
+            return res;
+        };
     }
 
-    private static Qid replyQid(P9Request r, long off) {
-        return P9Codec.qid(r.rc, off);
+    /** Tlopen's and Tlcreate's reply: the qid to {@code out}; the iounit is the result. */
+    private static Decoder openedTo(P9Reply out) {
+        return (r, res) -> {
+            if (res < 0) {
+                return res;
+            }
+            if (out != null) {
+                out.qid = P9Codec.qid(r.rc, 0);
+            }
+            return P9Codec.u32(r.rc, P9Descriptor.QID_SIZE) & 0x7FFFFFFF;
+        };
     }
 
     // ---- session setup --------------------------------------------------------------------------------
 
     /** Tattach: {@code fid} becomes the root of {@code aname}. @return 0 or -errno */
     int attach(int fid, String uname, String aname, int nUname, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
+        return (int) rpc(P9Type.Tattach, (r, tag) -> {
             r.createsFid = fid;
-            long res = encodedCall(r, P9Type.Tattach, P9Codec.tattach(r.tc, tag, fid, P9Descriptor.NOFID,
-                    P9Codec.utf8(uname), P9Codec.utf8(aname), nUname));
+            return P9Codec.tattach(r.tc, tag, fid, P9Descriptor.NOFID, P9Codec.utf8(uname), P9Codec.utf8(aname),
+                    nUname);
+        }, (r, res) -> {
             if (res == 0 && out != null) {
-                out.qid = replyQid(r, 0);
+                out.qid = P9Codec.qid(r.rc, 0);
             }
             if (r.cancelled && out != null) {
                 out.fidKeptByConnection = true;
             }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+            return res;
+        });
     }
 
     // ---- fids -----------------------------------------------------------------------------------------
@@ -118,32 +166,30 @@ final class P9Session implements AutoCloseable {
      * @return 0 when {@code newfid} now names the last element, or {@code -errno}
      */
     int walk(int fid, int newfid, byte[][] names, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        int nwqid;
-        int lastQidType;
-        try {
+        long walked = rpc(P9Type.Twalk, (r, tag) -> {
             r.requested = names.length;
             r.createsFid = newfid != fid ? newfid : -1;
-            long res = encodedCall(r, P9Type.Twalk, P9Codec.twalk(r.tc, tag, fid, newfid, names));
+            return P9Codec.twalk(r.tc, tag, fid, newfid, names);
+        }, (r, res) -> {
             if (res < 0) {
                 if (r.cancelled && out != null && newfid != fid) {
                     out.fidKeptByConnection = true;
                 }
-                return (int) res;
+                return res;
             }
-            nwqid = P9Codec.u16(r.rc, 0);
-            lastQidType = nwqid > 0 ? P9Codec.u8(r.rc, 2 + (long) (nwqid - 1) * P9Descriptor.QID_SIZE) : 0;
+            int nwqid = P9Codec.u16(r.rc, 0);
+            int lastQidType = nwqid > 0 ? P9Codec.u8(r.rc, 2 + (long) (nwqid - 1) * P9Descriptor.QID_SIZE) : 0;
             if (out != null) {
                 out.qids = P9Codec.decodeWalkQids(r.rc, 0);
                 out.qid = nwqid > 0 ? out.qids.get(nwqid - 1) : null;
             }
-        } finally {
-            conn.release(r);
+            return (long) lastQidType << 16 | nwqid;
+        });
+        if (walked < 0) {
+            return (int) walked;
         }
+        int nwqid = (int) (walked & 0xFFFF);
+        int lastQidType = (int) (walked >>> 16);
         if (nwqid < names.length) {
             if (newfid != fid && nwqid > 0) {
                 clunk(newfid); // the spec says newfid is unaffected; diod keeps it, so give it back
@@ -157,155 +203,67 @@ final class P9Session implements AutoCloseable {
 
     /** Tclunk: the fid number is free on the server whatever the result. @return 0 or -errno */
     int clunk(int fid) {
-        return fidOnly(P9Type.Tclunk, fid);
+        return (int) rpc(P9Type.Tclunk, (r, tag) -> P9Codec.tclunk(r.tc, tag, fid), RESULT);
     }
 
     /** Tremove: removes the file and clunks the fid whatever the result. @return 0 or -errno */
     int remove(int fid) {
-        return fidOnly(P9Type.Tremove, fid);
-    }
-
-    private int fidOnly(int type, int fid) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            int len = type == P9Type.Tclunk ? P9Codec.tclunk(r.tc, tag, fid) : P9Codec.tremove(r.tc, tag, fid);
-            return (int) encodedCall(r, type, len);
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tremove, (r, tag) -> P9Codec.tremove(r.tc, tag, fid), RESULT);
     }
 
     // ---- files ----------------------------------------------------------------------------------------
 
     /** Tlopen. @return the iounit (0: no limit beyond msize), or -errno; the qid goes to {@code out} */
     int lopen(int fid, int flags, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tlopen, P9Codec.tlopen(r.tc, tag, fid, flags));
-            if (res < 0) {
-                return (int) res;
-            }
-            if (out != null) {
-                out.qid = replyQid(r, 0);
-            }
-            return P9Codec.u32(r.rc, P9Descriptor.QID_SIZE) & 0x7FFFFFFF;
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tlopen, (r, tag) -> P9Codec.tlopen(r.tc, tag, fid, flags), openedTo(out));
     }
 
     /** Tlcreate: {@code fid} (a directory) becomes the new file, open. @return the iounit, or -errno */
     int lcreate(int fid, String name, int flags, int mode, int gid, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tlcreate, P9Codec.tlcreate(r.tc, tag, fid, P9Codec.utf8(name), flags,
-                    mode, gid));
-            if (res < 0) {
-                return (int) res;
-            }
-            if (out != null) {
-                out.qid = replyQid(r, 0);
-            }
-            return P9Codec.u32(r.rc, P9Descriptor.QID_SIZE) & 0x7FFFFFFF;
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tlcreate, (r, tag) -> P9Codec.tlcreate(r.tc, tag, fid, P9Codec.utf8(name), flags,
+                mode, gid), openedTo(out));
     }
 
     /** Tgetattr into {@code out}. @return 0 or -errno */
     int getattr(int fid, long mask, P9Attr out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tgetattr, P9Codec.tgetattr(r.tc, tag, fid, mask));
+        return (int) rpc(P9Type.Tgetattr, (r, tag) -> P9Codec.tgetattr(r.tc, tag, fid, mask), (r, res) -> {
             if (res == 0) {
                 P9Codec.decodeAttr(r.rc, 0, out);
             }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+            return res;
+        });
     }
 
     /** Tsetattr. @return 0 or -errno */
     int setattr(int fid, int valid, int mode, int uid, int gid, long size, long atimeSec, long atimeNsec,
                 long mtimeSec, long mtimeNsec) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Tsetattr, P9Codec.tsetattr(r.tc, tag, fid, valid, mode, uid, gid, size,
-                    atimeSec, atimeNsec, mtimeSec, mtimeNsec));
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tsetattr, (r, tag) -> P9Codec.tsetattr(r.tc, tag, fid, valid, mode, uid, gid, size,
+                atimeSec, atimeNsec, mtimeSec, mtimeNsec), RESULT);
     }
 
     /** Tfsync. @return 0 or -errno */
     int fsync(int fid, boolean datasync) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Tfsync, P9Codec.tfsync(r.tc, tag, fid, datasync));
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tfsync, (r, tag) -> P9Codec.tfsync(r.tc, tag, fid, datasync), RESULT);
     }
 
     /** Tstatfs into {@code out.statfs}. @return 0 or -errno */
     int statfs(int fid, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tstatfs, P9Codec.tstatfs(r.tc, tag, fid));
+        return (int) rpc(P9Type.Tstatfs, (r, tag) -> P9Codec.tstatfs(r.tc, tag, fid), (r, res) -> {
             if (res == 0) {
                 out.statfs = P9Codec.decodeStatFs(r.rc, 0);
             }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+            return res;
+        });
     }
 
     /** Treadlink into {@code out.text}. @return 0 or -errno */
     int readlink(int fid, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Treadlink, P9Codec.treadlink(r.tc, tag, fid));
+        return (int) rpc(P9Type.Treadlink, (r, tag) -> P9Codec.treadlink(r.tc, tag, fid), (r, res) -> {
             if (res == 0) {
                 out.text = P9Codec.string(r.rc, 0);
             }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+            return res;
+        });
     }
 
     // ---- directories ----------------------------------------------------------------------------------
@@ -322,120 +280,107 @@ final class P9Session implements AutoCloseable {
             throw new IllegalArgumentException("invalid count=" + count + " for msize=" + conn.msize()
                     + " and destination byteSize=" + dest.byteSize());
         }
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
+        return rpc(P9Type.Treaddir, (r, tag) -> {
             r.dataKind = P9Request.DATA_DIRENTS;
             r.direntDest = dest;
             r.requested = count;
-            return encodedCall(r, P9Type.Treaddir, P9Codec.treaddir(r.tc, tag, fid, offset, count));
-        } finally {
-            conn.release(r);
-        }
+            return P9Codec.treaddir(r.tc, tag, fid, offset, count);
+        }, RESULT);
     }
 
     /** Tmkdir. @return 0 or -errno; the qid goes to {@code out} */
     int mkdir(int dfid, String name, int mode, int gid, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tmkdir, P9Codec.tmkdir(r.tc, tag, dfid, P9Codec.utf8(name), mode, gid));
-            if (res == 0 && out != null) {
-                out.qid = replyQid(r, 0);
-            }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tmkdir, (r, tag) -> P9Codec.tmkdir(r.tc, tag, dfid, P9Codec.utf8(name), mode, gid),
+                qidTo(out));
     }
 
-    /** Tunlinkat. @return 0 or -errno */
+    /**
+     * Tunlinkat; where the server does not know it (Debian's diod 1.0.24 answers EOPNOTSUPP), the walk and
+     * Tremove the kernel's v9fs falls back on, after checking the entry is (with
+     * {@link P9Flags#P9_DOTL_AT_REMOVEDIR}) or is not a directory.
+     *
+     * @return 0 or -errno
+     */
     int unlinkat(int dfid, String name, int flags) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Tunlinkat, P9Codec.tunlinkat(r.tc, tag, dfid, P9Codec.utf8(name), flags));
-        } finally {
-            conn.release(r);
-        }
+        int r = (int) rpc(P9Type.Tunlinkat, (q, tag) -> P9Codec.tunlinkat(q.tc, tag, dfid, P9Codec.utf8(name),
+                flags), RESULT);
+        return r == -Errno.EOPNOTSUPP ? unlinkFallback(dfid, name, flags) : r;
     }
 
-    /** Trenameat. @return 0 or -errno */
+    private int unlinkFallback(int dfid, String name, int flags) {
+        int fid = allocateFid();
+        if (fid < 0) {
+            return fid;
+        }
+        P9Reply rep = new P9Reply();
+        int r = walk(dfid, fid, new byte[][] {P9Codec.utf8(name)}, rep);
+        if (r < 0) {
+            if (!rep.fidKeptByConnection) {
+                releaseFid(fid);
+            }
+            return r;
+        }
+        boolean isDir = rep.qid != null && rep.qid.isDirectory();
+        boolean wantDir = (flags & P9Flags.P9_DOTL_AT_REMOVEDIR) != 0;
+        if (isDir != wantDir) {
+            clunk(fid);
+            releaseFid(fid);
+            return isDir ? -Errno.EISDIR : -Errno.ENOTDIR;
+        }
+        r = remove(fid); // Tremove clunks the fid whatever the result
+        releaseFid(fid);
+        return r;
+    }
+
+    /**
+     * Trenameat; where the server does not know it, as the kernel's v9fs does: walk to the file and
+     * Trename it.
+     *
+     * @return 0 or -errno
+     */
     int renameat(int oldDfid, String oldName, int newDfid, String newName) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
+        int r = (int) rpc(P9Type.Trenameat, (q, tag) -> P9Codec.trenameat(q.tc, tag, oldDfid, P9Codec.utf8(oldName),
+                newDfid, P9Codec.utf8(newName)), RESULT);
+        return r == -Errno.EOPNOTSUPP ? renameFallback(oldDfid, oldName, newDfid, newName) : r;
+    }
+
+    private int renameFallback(int oldDfid, String oldName, int newDfid, String newName) {
+        int fid = allocateFid();
+        if (fid < 0) {
+            return fid;
         }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Trenameat, P9Codec.trenameat(r.tc, tag, oldDfid, P9Codec.utf8(oldName),
-                    newDfid, P9Codec.utf8(newName)));
-        } finally {
-            conn.release(r);
+        P9Reply rep = new P9Reply();
+        int r = walk(oldDfid, fid, new byte[][] {P9Codec.utf8(oldName)}, rep);
+        if (r < 0) {
+            if (!rep.fidKeptByConnection) {
+                releaseFid(fid);
+            }
+            return r;
         }
+        r = rename(fid, newDfid, newName);
+        clunk(fid);
+        releaseFid(fid);
+        return r;
     }
 
     /** Trename: the file of {@code fid} becomes {@code name} in {@code dfid}. @return 0 or -errno */
     int rename(int fid, int dfid, String name) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Trename, P9Codec.trename(r.tc, tag, fid, dfid, P9Codec.utf8(name)));
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Trename, (r, tag) -> P9Codec.trename(r.tc, tag, fid, dfid, P9Codec.utf8(name)),
+                RESULT);
     }
 
     /** Tsymlink. @return 0 or -errno; the qid goes to {@code out} */
     int symlink(int dfid, String name, String target, int gid, P9Reply out) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            long res = encodedCall(r, P9Type.Tsymlink, P9Codec.tsymlink(r.tc, tag, dfid, P9Codec.utf8(name),
-                    P9Codec.utf8(target), gid));
-            if (res == 0 && out != null) {
-                out.qid = replyQid(r, 0);
-            }
-            return (int) res;
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tsymlink, (r, tag) -> P9Codec.tsymlink(r.tc, tag, dfid, P9Codec.utf8(name),
+                P9Codec.utf8(target), gid), qidTo(out));
     }
 
     /** Tlink: a hard link {@code name} in {@code dfid} to the file of {@code fid}. @return 0 or -errno */
     int link(int dfid, int fid, String name) {
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        try {
-            return (int) encodedCall(r, P9Type.Tlink, P9Codec.tlink(r.tc, tag, dfid, fid, P9Codec.utf8(name)));
-        } finally {
-            conn.release(r);
-        }
+        return (int) rpc(P9Type.Tlink, (r, tag) -> P9Codec.tlink(r.tc, tag, dfid, fid, P9Codec.utf8(name)), RESULT);
     }
 
     // ---- data: asynchronous ---------------------------------------------------------------------------
-
-    private static long handleOf(P9Request r) {
-        return ((r.gen & 0x7FFFFFFFL) << 16) | r.tag;
-    }
 
     private void checkCount(int count) {
         if (count < 0 || count > maxData) {
@@ -454,17 +399,7 @@ final class P9Session implements AutoCloseable {
         if (dest.count() < count) {
             throw new IllegalArgumentException("invalid count=" + count + " for iterator count=" + dest.count());
         }
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
-        }
-        P9Request r = conn.slot(tag);
-        r.type = P9Type.Tread;
-        r.tcLen = P9Codec.tread(r.tc, tag, fid, offset, count);
-        r.dataKind = P9Request.DATA_READ;
-        r.data = dest;
-        r.requested = count;
-        return submitAsync(r, cb, cookie);
+        return issueAsync(P9Type.Tread, fid, offset, count, dest, null, cb, cookie);
     }
 
     /**
@@ -472,31 +407,14 @@ final class P9Session implements AutoCloseable {
      * slices of the receive chunks (no copy), in DIRECT mode into pool memory appended first and
      * shortened to what arrived. {@code appendTo} is the connection's until the callback.
      *
-     * @return a handle, or -errno
+     * @return a handle, or -errno ({@code -ENOMEM} when the pool has no memory to append)
      */
     long readAsync(int fid, long offset, int count, BvecqBuffer appendTo, P9Callback cb, long cookie) {
         checkCount(count);
-        int tag = conn.allocate();
-        if (tag < 0) {
-            return tag;
+        if (appendTo.isReleased()) {
+            throw new IllegalArgumentException("appendTo is released");
         }
-        P9Request r = conn.slot(tag);
-        r.type = P9Type.Tread;
-        r.tcLen = P9Codec.tread(r.tc, tag, fid, offset, count);
-        r.dataKind = P9Request.DATA_READ;
-        r.requested = count;
-        r.appendTo = appendTo;
-        if (conn.mode() == ReceiveMode.DIRECT && count > 0) {
-            long at = appendTo.length();
-            try {
-                appendTo.expand(conn.pool(), count, APPEND_FOLIO);
-            } catch (IllegalStateException e) {
-                conn.release(r); // the pool is exhausted: a result, not an exception
-                return -Errno.ENOMEM;
-            }
-            r.data = r.ownIter.init(appendTo, at, count);
-        }
-        return submitAsync(r, cb, cookie);
+        return issueAsync(P9Type.Tread, fid, offset, count, null, appendTo, cb, cookie);
     }
 
     /**
@@ -511,33 +429,91 @@ final class P9Session implements AutoCloseable {
         if (src.count() < count) {
             throw new IllegalArgumentException("invalid count=" + count + " for iterator count=" + src.count());
         }
+        return issueAsync(P9Type.Twrite, fid, offset, count, src, null, cb, cookie);
+    }
+
+    /** Encodes a Tread or a Twrite's header into a slot, its data {@code data}. */
+    private static void encodeData(P9Request r, int tag, int type, int fid, long offset, int count, BvecqIter data) {
+        r.type = type;
+        r.requested = count;
+        r.data = data;
+        if (type == P9Type.Tread) {
+            r.tcLen = P9Codec.tread(r.tc, tag, fid, offset, count);
+            r.dataKind = P9Request.DATA_READ;
+        } else {
+            r.tcLen = P9Codec.twriteHeader(r.tc, tag, fid, offset, count);
+            r.dataKind = P9Request.DATA_WRITE;
+        }
+    }
+
+    /**
+     * Takes a tag, encodes, submits; completion goes to the callback. Allocates nothing.
+     *
+     * @param data the read's destination or the write's source, or {@code null} with {@code appendTo}
+     * @return a handle, or -errno (the callback is then not called)
+     */
+    private long issueAsync(int type, int fid, long offset, int count, BvecqIter data, BvecqBuffer appendTo,
+                            P9Callback cb, long cookie) {
         int tag = conn.allocate();
         if (tag < 0) {
             return tag;
         }
         P9Request r = conn.slot(tag);
-        r.type = P9Type.Twrite;
-        r.tcLen = P9Codec.twriteHeader(r.tc, tag, fid, offset, count);
-        r.dataKind = P9Request.DATA_WRITE;
-        r.data = src;
-        r.requested = count;
-        return submitAsync(r, cb, cookie);
-    }
-
-    private long submitAsync(P9Request r, P9Callback cb, long cookie) {
+        encodeData(r, tag, type, fid, offset, count, data);
+        if (appendTo != null) {
+            r.appendTo = appendTo;
+            if (conn.mode() == ReceiveMode.DIRECT && count > 0) {
+                long at = appendTo.length();
+                boolean grown;
+                try {
+                    grown = tryExpand(appendTo, count);
+                } catch (RuntimeException | Error e) {
+                    conn.release(r); // misuse (a closed pool): the tag goes back before the exception does
+                    throw e;
+                }
+                if (!grown) {
+                    conn.release(r); // the pool is exhausted: a result, not an exception
+                    return -Errno.ENOMEM;
+                }
+                r.data = r.ownIter.init(appendTo, at, count);
+            }
+        }
         r.callback = cb;
         r.cookie = cookie;
         r.waiter = null;
-        long handle = handleOf(r);
+        long handle = r.handle();
         int s = conn.submit(r);
         if (s < 0) {
-            if (r.appendTo != null && conn.mode() == ReceiveMode.DIRECT && r.requested > 0) {
-                r.appendTo.shorten(r.requested);
+            if (appendTo != null && conn.mode() == ReceiveMode.DIRECT && count > 0) {
+                appendTo.shorten(count);
             }
             conn.release(r);
             return s;
         }
         return handle;
+    }
+
+    /**
+     * Appends {@code n} bytes of pool memory to a chain for a DIRECT read to land in.
+     *
+     * @return false, with the chain as it was, when the pool has not enough memory
+     */
+    private boolean tryExpand(BvecqBuffer b, long n) {
+        FolioPool pool = conn.pool();
+        long left = n;
+        while (left > 0) {
+            Folio f = pool.tryAllocate(APPEND_FOLIO);
+            if (f == null) {
+                if (left < n) {
+                    b.shorten(n - left);
+                }
+                return false;
+            }
+            long len = Math.min(left, APPEND_FOLIO);
+            b.appendFolio(f, 0, len);
+            left -= len;
+        }
+        return true;
     }
 
     /** Tflush of a request issued asynchronously. @return 0, -EALREADY, -ESRCH */
@@ -595,16 +571,7 @@ final class P9Session implements AutoCloseable {
                         break;
                     }
                     P9Request r = conn.slot(tag);
-                    r.type = type;
-                    r.requested = n;
-                    r.data = r.ownIter.init(buf, bufOff + issued, n);
-                    if (type == P9Type.Tread) {
-                        r.tcLen = P9Codec.tread(r.tc, tag, fid, offset + issued, n);
-                        r.dataKind = P9Request.DATA_READ;
-                    } else {
-                        r.tcLen = P9Codec.twriteHeader(r.tc, tag, fid, offset + issued, n);
-                        r.dataKind = P9Request.DATA_WRITE;
-                    }
+                    encodeData(r, tag, type, fid, offset + issued, n, r.ownIter.init(buf, bufOff + issued, n));
                     int s = conn.submit(r);
                     if (s < 0) {
                         conn.release(r);

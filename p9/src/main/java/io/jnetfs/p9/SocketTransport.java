@@ -11,88 +11,30 @@ import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The socket transport: {@code sendmsg}/{@code recvmsg} system calls through {@link Native} on a
  * blocking TCP socket with {@code TCP_NODELAY}. {@code SO_RCVTIMEO} is the receive tick and
  * {@code SO_SNDTIMEO} the send timeout, so neither direction blocks forever.
  */
-final class SocketTransport implements Transport {
-    private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
-    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
-
-    private final int fd;
-    private final AtomicBoolean shut = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile long sendmsgCalls;
-    private volatile long recvmsgCalls;
-
+final class SocketTransport extends Transport {
     SocketTransport(int fd) {
-        this.fd = fd;
+        super(fd, "socket", 0);
     }
 
     @Override
-    public int fd() {
-        return fd;
+    long sendOnce(MsgBuffers m, int flags) {
+        return Native.sendmsgAddress(fd, m.msgAddress, flags);
     }
 
     @Override
-    public long sendmsg(MsgBuffers m) {
-        return send(m, MSG_NOSIGNAL);
-    }
-
-    @Override
-    public long sendmsgNow(MsgBuffers m) {
-        return send(m, MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
-
-    private long send(MsgBuffers m, int flags) {
-        long r;
-        do {
-            r = Native.sendmsgAddress(fd, m.msgAddress, flags);
-            sendmsgCalls++; // one sender at a time (the connection's send lock)
-        } while (r == -Errno.EINTR);
-        return r;
-    }
-
-    @Override
-    public long recvmsg(MsgBuffers m, int flags) {
+    long recvmsg(MsgBuffers m, int flags) {
         long r;
         do {
             r = Native.recvmsgAddress(fd, m.msgAddress, flags);
             recvmsgCalls++; // the receiving thread only
         } while (r == -Errno.EINTR);
         return r;
-    }
-
-    @Override
-    public void shutdown() {
-        if (shut.compareAndSet(false, true)) {
-            Native.shutdown(fd, LibC.SHUT_RDWR());
-        }
-    }
-
-    @Override
-    public long sendmsgCalls() {
-        return sendmsgCalls;
-    }
-
-    @Override
-    public long recvmsgCalls() {
-        return recvmsgCalls;
-    }
-
-    @Override
-    public String describe() {
-        return "socket fd=" + fd;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Native.close(fd);
-        }
     }
 
     // ---- connecting -----------------------------------------------------------------------------------

@@ -1,13 +1,10 @@
 package io.jnetfs.p9;
 
 import io.jnetfs.ffm.Errno;
-import io.jnetfs.ffm.Native;
-import io.jnetfs.ffm.gen.LibC;
 import io.jnetfs.uring.CompletionCallback;
 import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The io_uring transport: every {@code sendmsg} is an {@code IORING_OP_SENDMSG} SQE and every
@@ -25,10 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * within the one SQE. {@link #shutdown()} completes a RECVMSG in flight (end of stream); {@link #close()}
  * closes the rings (cancelling anything still in flight) and then the socket.
  */
-final class UringTransport implements Transport {
-    private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
-    private static final int MSG_WAITALL = LibC.MSG_WAITALL();
-    private static final int MSG_DONTWAIT = LibC.MSG_DONTWAIT();
+final class UringTransport extends Transport {
     private static final long SEND = 1;
     private static final long RECV = 2;
     private static final long CANCEL = 3;
@@ -37,13 +31,10 @@ final class UringTransport implements Transport {
     record Result(Transport transport, int errno, String why) {
     }
 
-    private final int fd;
     private final IoUring sendRing;
     private final IoUring recvRing;
     private final long tickNanos;
     private final long sendTimeoutNanos;
-    private final AtomicBoolean shut = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
 
     private int sendRes;
     private boolean sendDone;
@@ -63,11 +54,9 @@ final class UringTransport implements Transport {
             recvDone = true;
         }
     };
-    private volatile long sendmsgCalls;
-    private volatile long recvmsgCalls;
 
     private UringTransport(int fd, IoUring sendRing, IoUring recvRing, long tickNanos, long sendTimeoutNanos) {
-        this.fd = fd;
+        super(fd, "io_uring", MSG_WAITALL);
         this.sendRing = sendRing;
         this.recvRing = recvRing;
         this.tickNanos = tickNanos;
@@ -97,26 +86,14 @@ final class UringTransport implements Transport {
         }
     }
 
+    /**
+     * One SENDMSG, waited for up to the send timeout. With {@code MSG_DONTWAIT} the SENDMSG is final at
+     * once (no poll armed): it completes within the tick.
+     */
     @Override
-    public int fd() {
-        return fd;
-    }
-
-    @Override
-    public long sendmsg(MsgBuffers m) {
-        return send(m, MSG_NOSIGNAL | MSG_WAITALL);
-    }
-
-    /** MSG_DONTWAIT makes the SENDMSG final at once (no poll armed): it completes within the tick. */
-    @Override
-    public long sendmsgNow(MsgBuffers m) {
-        return send(m, MSG_NOSIGNAL | MSG_DONTWAIT);
-    }
-
-    private long send(MsgBuffers m, int flags) {
+    long sendOnce(MsgBuffers m, int flags) {
         try {
             long token = sendRing.prepSendmsg(fd, m.msg, flags, 0, SEND);
-            sendmsgCalls++; // one sender at a time (the connection's send lock)
             sendDone = false;
             long deadline = System.nanoTime() + sendTimeoutNanos;
             while (true) {
@@ -142,7 +119,7 @@ final class UringTransport implements Transport {
     }
 
     @Override
-    public long recvmsg(MsgBuffers m, int flags) {
+    long recvmsg(MsgBuffers m, int flags) {
         try {
             if (!recvPending) {
                 recvRing.prepRecvmsg(fd, m.msg, flags, 0, RECV);
@@ -169,40 +146,13 @@ final class UringTransport implements Transport {
         }
     }
 
+    /** Closes the rings (cancelling anything still in flight); the socket is closed after them. */
     @Override
-    public void shutdown() {
-        if (shut.compareAndSet(false, true)) {
-            Native.shutdown(fd, LibC.SHUT_RDWR());
-        }
-    }
-
-    @Override
-    public long sendmsgCalls() {
-        return sendmsgCalls;
-    }
-
-    @Override
-    public long recvmsgCalls() {
-        return recvmsgCalls;
-    }
-
-    @Override
-    public String describe() {
-        return "io_uring fd=" + fd;
-    }
-
-    @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            try {
-                recvRing.close();
-            } finally {
-                try {
-                    sendRing.close();
-                } finally {
-                    Native.close(fd);
-                }
-            }
+    void closeResources() {
+        try {
+            recvRing.close();
+        } finally {
+            sendRing.close();
         }
     }
 }

@@ -7,9 +7,13 @@
  *       allocation-free asynchronous reads and writes with a primitive {@link io.jnetfs.p9.P9Callback}
  *       (what the netfs engine drives);</li>
  *   <li>{@code P9Session}: the same operations on fid numbers, returning {@code -errno};</li>
- *   <li>{@code P9Connection}: tags, the send queue (requests queued together leave in one
- *       {@code sendmsg}), the receiving thread (DIRECT or BULK, see {@link io.jnetfs.p9.ReceiveMode}),
- *       timeouts, Tflush, strict reply checking and failure of everything in flight;</li>
+ *   <li>{@code P9Connection}: one connection's parts tied together, its failure and close; the parts,
+ *       one job each (as net/9p's client.c and trans_fd.c):
+ *       {@code VersionExchange} (Tversion), {@code TagTable} (tags, request slots, completion),
+ *       {@code SendQueue} (the queue, plugs, the send lock and the sender thread: requests queued
+ *       together leave in one {@code sendmsg}), {@code Receiver} with {@code DirectReceiver} and
+ *       {@code BulkReceiver} (the receiving thread, one per {@link io.jnetfs.p9.ReceiveMode}: who
+ *       receives an Rread), {@code Cancellation} (cancel, timeouts, Tflush);</li>
  *   <li>{@code Transport}: {@code sendmsg}/{@code recvmsg} on a socket ({@code SocketTransport}), or as
  *       io_uring SENDMSG/RECVMSG submissions ({@code UringTransport}); chosen by
  *       {@link io.jnetfs.p9.TransportKind};</li>

@@ -1,8 +1,8 @@
 package io.jnetfs.p9.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jnetfs.testkit.Require;
 import io.jnetfs.uring.IoUring;
 import io.jnetfs.uring.SqeFlags;
 import java.io.IOException;
@@ -28,7 +28,7 @@ class UringRingStressTest {
     @ParameterizedTest(name = "sq={0} cq={1} async={2} sqpoll={3}")
     @CsvSource({"2, 4, true, false", "8, 16, true, false", "4, 8, false, false", "8, 16, false, true"})
     void everyOperationCompletesExactlyOnce(int sq, int cq, boolean async, boolean sqPoll) throws IOException {
-        assumeTrue(IoUring.isAvailable(), IoUring.unavailableReason());
+        Require.feature("io_uring", IoUring.isAvailable(), IoUring::unavailableReason);
         int total = Integer.getInteger("jnetfs.stress.ringOps", 250_000);
         IoUring.Builder b = IoUring.builder().entries(sq).cqEntries(cq);
         if (sqPoll) {
