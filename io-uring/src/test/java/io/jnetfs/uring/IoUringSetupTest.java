@@ -33,13 +33,13 @@ class IoUringSetupTest {
 
     @Test
     void unavailableReasonsNameTheErrnoAndTheCause() {
-        assertTrue(IoUring.describeUnavailable(Errno.ENOSYS, null, "0").startsWith(
+        assertTrue(IoUringFeatures.describeUnavailable(Errno.ENOSYS, null, "0").startsWith(
                 "io_uring_setup failed: ENOSYS (Function not implemented)"));
-        String seccomp = IoUring.describeUnavailable(Errno.EPERM, "0", "2");
+        String seccomp = IoUringFeatures.describeUnavailable(Errno.EPERM, "0", "2");
         assertTrue(seccomp.contains("EPERM") && seccomp.contains("seccomp") && seccomp.contains("Docker"), seccomp);
-        String sysctl = IoUring.describeUnavailable(Errno.EPERM, "2", "0");
+        String sysctl = IoUringFeatures.describeUnavailable(Errno.EPERM, "2", "0");
         assertTrue(sysctl.contains("kernel.io_uring_disabled=2"), sysctl);
-        String group = IoUring.describeUnavailable(Errno.EPERM, "1", "0");
+        String group = IoUringFeatures.describeUnavailable(Errno.EPERM, "1", "0");
         assertTrue(group.contains("io_uring_group"), group);
     }
 
