@@ -2,16 +2,16 @@ package io.jnetfs.uring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.management.ThreadMXBean;
 import io.jnetfs.ffm.gen.LibC;
+import io.jnetfs.testkit.Require;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,18 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
  * The submit and complete path allocates nothing per operation: measured with the JVM's per-thread
  * allocation counter over rounds of 320,000 operations (the JMH benchmark shows the same with
  * {@code -prof gc}).
+ *
+ * <p>Only code C2 compiled allocates nothing: every FFM downcall that captures errno slices its
+ * call-state segment ({@code SharedUtils.checkCaptureSegment}, 40 bytes), which only C2's escape
+ * analysis removes; the interpreter and C1 allocate it on every io_uring_enter (run with
+ * {@code -XX:TieredStopAtLevel=3}: 400,000 bytes in every round). On a busy machine C2 may reach this
+ * path only after many rounds, so the test runs rounds until one allocates (almost) nothing, for at
+ * most {@link #WARM_UP_LIMIT_NANOS}: a path that allocates per operation never has such a round and
+ * fails once the time is up.
  */
-@Timeout(120)
+@Timeout(180)
 class IoUringAllocationTest {
+    /** How long the JIT gets to compile the path before a round that allocates nothing must have come. */
+    private static final long WARM_UP_LIMIT_NANOS = 60_000_000_000L;
+    /** What a round may allocate and still count as allocating nothing (a one-off event, not 320,000). */
+    private static final long CLEAN_ROUND_BYTES = 1024;
 
-    @BeforeAll
-    static void uring() {
-        assumeTrue(IoUring.isAvailable(), IoUring::unavailableReason);
+    @BeforeEach
+    void uring() {
+        Fixtures.requireOps(Opcode.IORING_OP_NOP, Opcode.IORING_OP_READ, Opcode.IORING_OP_READV,
+                Opcode.IORING_OP_READ_FIXED);
     }
 
     private static final class Counter implements CompletionCallback {
         long sum;
-        int count;
+        long count;
 
         @Override
         public void complete(int res, int flags, long userData) {
@@ -45,7 +58,8 @@ class IoUringAllocationTest {
         Path f = dir.resolve("data");
         Files.write(f, new byte[1 << 20]);
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(mx.isThreadAllocatedMemorySupported());
+        Require.feature("jvm/thread-allocated-bytes", mx.isThreadAllocatedMemorySupported() ? null
+                : "this JVM does not count the bytes a thread allocates (ThreadMXBean.isThreadAllocatedMemorySupported)");
         int fd = Fixtures.open(f, LibC.O_RDONLY());
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.builder().entries(32).build()) {
             MemorySegment pool = a.allocate(32 * 4096, 4096);
@@ -57,9 +71,12 @@ class IoUringAllocationTest {
             ring.registerFiles(fd);
             Counter c = new Counter();
             int batches = 10_000;
-            int rounds = 6;
+            long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
             long least = Long.MAX_VALUE;
-            for (int round = 0; round < rounds; round++) {
+            int rounds = 0;
+            StringBuilder perRound = new StringBuilder();
+            // at least 6 rounds; then until one is clean (the JIT has compiled the path) or the time is up
+            while (rounds < 6 || (least >= CLEAN_ROUND_BYTES && System.nanoTime() < deadline)) {
                 long before = mx.getCurrentThreadAllocatedBytes();
                 for (int b = 0; b < batches; b++) {
                     for (int i = 0; i < 32; i++) {
@@ -74,12 +91,16 @@ class IoUringAllocationTest {
                     ring.submitAndWait(32);
                     ring.complete(c);
                 }
-                // the first rounds include warm-up (interpreter, compilation); one-off events such as a
-                // deoptimisation may allocate in any round, but an allocation per operation shows in all
-                least = Math.min(least, mx.getCurrentThreadAllocatedBytes() - before);
+                long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+                least = Math.min(least, allocated);
+                if (rounds < 40) {
+                    perRound.append(rounds == 0 ? "" : " ").append(allocated);
+                }
+                rounds++;
             }
-            assertEquals(rounds * batches * 32, c.count);
-            assertTrue(least < 1024, "least allocated in a round of " + batches * 32 + " operations: " + least + " bytes");
+            assertEquals((long) rounds * batches * 32, c.count);
+            assertTrue(least < CLEAN_ROUND_BYTES, "least allocated in a round of " + batches * 32 + " operations: "
+                    + least + " bytes, in " + rounds + " rounds (bytes per round: " + perRound + ")");
         } finally {
             Fixtures.close(fd);
         }
