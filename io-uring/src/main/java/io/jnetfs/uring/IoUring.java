@@ -230,6 +230,17 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         }
 
         /**
+         * {@code IORING_SETUP_SQE128} (Linux 5.19): 128-byte SQEs, whose IORING_OP_URING_CMD carries 80
+         * command bytes instead of 16 (FUSE over io_uring needs them).
+         *
+         * @return this
+         */
+        public Builder sqe128() {
+            flags |= RingSetup.SETUP_SQE128;
+            return this;
+        }
+
+        /**
          * {@code IORING_SETUP_SUBMIT_ALL} (Linux 5.18): keep submitting a batch after an SQE fails at
          * submission.
          *
@@ -387,6 +398,14 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
     /** @return how many io_uring_enter calls the ring made: for tests of when it enters */
     long enters() {
         return enter.enters();
+    }
+
+    /** @return the SQE prepared last, not yet submitted (a view): for tests that check what was written */
+    MemorySegment lastSqeForTest() {
+        if (lastSqe < 0) {
+            throw new IllegalStateException("no SQE prepared since the last submission");
+        }
+        return sq.sqe(lastSqe);
     }
 
     /**

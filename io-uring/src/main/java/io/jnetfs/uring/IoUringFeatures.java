@@ -8,6 +8,7 @@ import io.jnetfs.ffm.gen.io_uring_params;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,11 @@ import java.util.function.Supplier;
  *   setup flags                    io_uring_setup with each flag added  --&gt; {@link #missingSetupFlags(int)}
  *                                  in turn, -EINVAL read as "refused"
  *   a feature bit                  io_uring_params.features at setup    --&gt; {@link #missingFeature(int)}
- *   what neither shows             one real operation on a throw-away   --&gt; {@code missingSparseBuffers()},
- *                                  ring, its result read                    {@code missingSendZcReportUsage()}
+ *   what neither shows             one real call on a throw-away ring,  --&gt; {@code missingSparseBuffers()},
+ *                                  its result read                          {@code missingBufferRing(flags)},
+ *                                                                           {@code missingRecvMultishot()},
+ *                                                                           {@code missingRegisteredRingFd()},
+ *                                                                           {@code missingSocketUringCmd()}, ...
  * </pre>
  *
  * <p>Each reason says how it was learnt and the Linux release that added the feature, for example
@@ -316,6 +320,32 @@ public final class IoUringFeatures {
         });
     }
 
+    /**
+     * Whether a socket carries out {@code IORING_OP_URING_CMD} ({@code SOCKET_URING_OP_SIOCINQ}): asked
+     * of an unbound UDP socket, which has 0 bytes queued where it works.
+     *
+     * @return null if it does, else why not
+     */
+    public static String missingSocketUringCmd() {
+        return cached("socket-uring-cmd", () -> {
+            String op = missingOpcode(Opcode.IORING_OP_URING_CMD);
+            if (op != null) {
+                return op;
+            }
+            int fd = Native.socket(LibC.AF_INET(), LibC.SOCK_DGRAM() | LibC.SOCK_CLOEXEC(), 0);
+            if (fd < 0) {
+                return "socket(AF_INET, SOCK_DGRAM) failed: " + Errno.describe(-fd);
+            }
+            try {
+                int r = trial(ring -> ring.prepUringCmd(fd, LibC.SOCKET_URING_OP_SIOCINQ(), null, 0, 0));
+                return r == 0 ? null : "IORING_OP_URING_CMD(SOCKET_URING_OP_SIOCINQ) on a socket failed: "
+                        + Errno.describe(-r) + " (needs Linux 6.7)";
+            } finally {
+                Native.close(fd);
+            }
+        });
+    }
+
     /** One operation on a throw-away ring. */
     @FunctionalInterface
     interface TrialOp {
@@ -333,18 +363,24 @@ public final class IoUringFeatures {
      * @return its {@code res}, or {@code -ETIME} if it did not complete in time
      */
     static int trial(TrialOp op) {
+        return trialFirst(op)[0];
+    }
+
+    /** As {@link #trial}: the first completion's {@code res} and {@code flags}. */
+    static int[] trialFirst(TrialOp op) {
         try (IoUring ring = IoUring.open(4)) {
             op.prep(ring);
-            int[] res = {-Errno.ETIME};
+            int[] first = {-Errno.ETIME, 0};
             boolean[] done = {false};
             ring.submitAndWait(1, 5, TimeUnit.SECONDS);
             ring.complete((r, f, u) -> {
                 if (!done[0]) {
-                    res[0] = r;
+                    first[0] = r;
+                    first[1] = f;
                     done[0] = true;
                 }
             });
-            return res[0];
+            return first;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

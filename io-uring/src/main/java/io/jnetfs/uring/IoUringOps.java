@@ -26,6 +26,7 @@ import java.lang.foreign.MemorySegment;
  * method allocates nothing on success.
  */
 abstract class IoUringOps {
+
     /** The SQ ring and SQE array. */
     final SubmissionQueue sq;
     /** Registered buffers and files, to check fixed indexes against. */
@@ -546,4 +547,57 @@ abstract class IoUringOps {
         return own;
     }
 
+
+    // ---- passthrough commands ---------------------------------------------------------------------
+
+    /**
+     * {@code IORING_OP_URING_CMD} (Linux 5.19): a command for the file behind {@code fd} to carry out
+     * ({@code file->f_op->uring_cmd}), such as {@code SOCKET_URING_OP_SIOCINQ} on a socket (Linux 6.7)
+     * or FUSE's {@code FUSE_IO_URING_CMD_REGISTER} on /dev/fuse (Linux 6.14, which wants SQE128).
+     *
+     * @param fd the descriptor, or a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE}
+     * @param cmdOp the command ({@code cmd_op})
+     * @param cmd the command's bytes, copied into the SQE now (up to 16, or 80 on a ring set up with
+     *     {@link IoUring.Builder#sqe128()}; the rest of the area is zeroed), or null for none
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value
+     * @return the token of the SQE
+     */
+    public long prepUringCmd(int fd, int cmdOp, MemorySegment cmd, int sqeFlags, long userData) {
+        return prepUringCmd(fd, cmdOp, cmd, null, 0, sqeFlags, userData);
+    }
+
+    /**
+     * {@code IORING_OP_URING_CMD} with {@code addr} and {@code len} as well, for commands that point at
+     * memory (FUSE's REGISTER: an array of two iovecs, the entry's header and payload buffers, and
+     * {@code len} 2). The ring keeps {@code addr} reachable until the completion; memory the command
+     * hands to the kernel for longer (FUSE's entry buffers) is the caller's to keep.
+     *
+     * @param fd the descriptor, or a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE}
+     * @param cmdOp the command ({@code cmd_op})
+     * @param cmd the command's bytes, copied into the SQE now, or null
+     * @param addr native memory for {@code sqe->addr}, or null for 0
+     * @param len {@code sqe->len}
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value
+     * @return the token of the SQE
+     * @throws IllegalArgumentException if {@code cmd} does not fit the SQE's command area
+     */
+    public long prepUringCmd(int fd, int cmdOp, MemorySegment cmd, MemorySegment addr, int len, int sqeFlags,
+                             long userData) {
+        checkPrep(fd, sqeFlags);
+        long cmdLen = cmd == null ? 0 : cmd.byteSize();
+        if (cmdLen > sq.cmdSize) {
+            throw new IllegalArgumentException("cmd does not fit the " + sq.cmdSize + "-byte command area of a "
+                    + sq.sqeSize + "-byte SQE" + (sq.sqeSize == SqeDescriptor.SIZE
+                    ? " (a ring set up with IORING_SETUP_SQE128 has 80 bytes)" : "") + ": cmd.byteSize()=" + cmdLen);
+        }
+        if (addr != null) {
+            SqeArgs.checkNative(addr, "addr");
+        }
+        long at = reserve();
+        long token = track(at, Opcode.IORING_OP_URING_CMD, fd, userData, addr);
+        sq.addUringCmd(at, sqeFlags, fd, cmdOp, cmd, cmdLen, addr == null ? 0 : addr.address(), len, 0, 0, token);
+        return token;
+    }
 }

@@ -253,6 +253,11 @@ final class SubmissionQueue {
         return sqes.get(ValueLayout.JAVA_LONG, (position & mask) * sqeSize + SqeDescriptor.USER_DATA);
     }
 
+    /** @return the SQE at {@code at} (a view; for tests that check what was written) */
+    MemorySegment sqe(long at) {
+        return sqes.asSlice(at, sqeSize);
+    }
+
     /** @return the IOSQE_* flags of the SQE at {@code at} */
     int flagsOf(long at) {
         return sqes.get(ValueLayout.JAVA_BYTE, at + SqeDescriptor.FLAGS) & 0xFF;

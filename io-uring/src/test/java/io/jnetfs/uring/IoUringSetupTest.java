@@ -78,7 +78,8 @@ class IoUringSetupTest {
                     (Supplier<IoUring.Builder>) () -> IoUring.builder().coopTaskrun()),
             Arguments.of("SUBMIT_ALL", LibC.IORING_SETUP_SUBMIT_ALL(),
                     (Supplier<IoUring.Builder>) () -> IoUring.builder().submitAll()),
-            Arguments.of("CLAMP", LibC.IORING_SETUP_CLAMP(), (Supplier<IoUring.Builder>) () -> IoUring.builder().clamp()));
+            Arguments.of("CLAMP", LibC.IORING_SETUP_CLAMP(), (Supplier<IoUring.Builder>) () -> IoUring.builder().clamp()),
+            Arguments.of("SQE128", LibC.IORING_SETUP_SQE128(), (Supplier<IoUring.Builder>) () -> IoUring.builder().sqe128()));
     }
 
     @ParameterizedTest(name = "{0}")
