@@ -26,6 +26,8 @@ import java.lang.foreign.MemorySegment;
  * method allocates nothing on success.
  */
 abstract class IoUringOps {
+    private static final int RECVSEND_FIXED_BUF = LibC.IORING_RECVSEND_FIXED_BUF();
+    private static final int SPLICE_F_FD_IN_FIXED = LibC.SPLICE_F_FD_IN_FIXED();
 
     /** The SQ ring and SQE array. */
     final SubmissionQueue sq;
@@ -547,6 +549,66 @@ abstract class IoUringOps {
         return own;
     }
 
+    // ---- zero copy: splice, registered-buffer sends ---------------------------------------------
+
+    /**
+     * {@code IORING_OP_SPLICE} (Linux 5.7): {@code splice(fdIn, offIn, fdOut, offOut, nbytes, spliceFlags)}
+     * moves up to {@code nbytes} between two descriptors, one of them a pipe, without the bytes
+     * entering user space. A file goes to a socket in two, linked with {@link SqeFlags#IOSQE_IO_LINK}:
+     * file to pipe, then pipe to socket. {@code res}: bytes moved, 0 at the end of the input.
+     *
+     * @param fdIn the source (a registered file index with {@code SPLICE_F_FD_IN_FIXED} in {@code spliceFlags})
+     * @param offIn offset in the source, or -1 for a pipe (or the file position)
+     * @param fdOut the destination (a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE})
+     * @param offOut offset in the destination, or -1 for a pipe or socket
+     * @param nbytes the most bytes to move
+     * @param spliceFlags {@code SPLICE_F_*} flags ({@code SPLICE_F_MORE}, {@code SPLICE_F_FD_IN_FIXED})
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value
+     * @return the token of the SQE
+     */
+    public long prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags, int sqeFlags,
+                           long userData) {
+        checkPrep(fdOut, sqeFlags);
+        if ((spliceFlags & SPLICE_F_FD_IN_FIXED) != 0) {
+            SqeArgs.checkFd(fdIn, SqeFlags.IOSQE_FIXED_FILE, reg.files());
+        }
+        SqeArgs.checkNotNegative(nbytes, "nbytes");
+        long at = reserve();
+        long token = track(at, Opcode.IORING_OP_SPLICE, fdOut, userData, null);
+        sq.addSplice(at, sqeFlags, fdIn, offIn, fdOut, offOut, nbytes, spliceFlags, token);
+        return token;
+    }
+
+    /**
+     * {@code IORING_OP_SEND_ZC} (Linux 6.0) from (part of) registered buffer {@code bufIndex}
+     * ({@code IORING_RECVSEND_FIXED_BUF}): the kernel neither copies the bytes nor pins the pages per
+     * call. Completes twice, like {@link #prepSendZc}: the result with IORING_CQE_F_MORE, then the
+     * notification (IORING_CQE_F_NOTIF), after which the bytes may be overwritten.
+     *
+     * @param fd a socket, or a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE}
+     * @param buf the bytes to send, inside registered buffer {@code bufIndex}
+     * @param bufIndex index of the registered buffer that contains {@code buf}
+     * @param msgFlags MSG_* flags
+     * @param zcFlags {@code IORING_SEND_ZC_*} flags (IORING_RECVSEND_FIXED_BUF is added)
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value
+     * @return the token of the SQE
+     * @throws IllegalArgumentException if {@code buf} is not inside registered buffer {@code bufIndex}
+     */
+    public long prepSendZcFixed(int fd, MemorySegment buf, int bufIndex, int msgFlags, int zcFlags, int sqeFlags,
+                                long userData) {
+        checkPrep(fd, sqeFlags);
+        SqeArgs.checkNative(buf, "buf");
+        int len = SqeArgs.checkLength(buf, "buf");
+        long a = buf.address();
+        reg.checkInside(bufIndex, a, len, "buf");
+        long at = reserve();
+        long token = track(at, Opcode.IORING_OP_SEND_ZC, fd, userData, buf);
+        sq.addSock(at, Opcode.IORING_OP_SEND_ZC, sqeFlags, zcFlags | RECVSEND_FIXED_BUF, fd, a, len, msgFlags,
+                bufIndex, token);
+        return token;
+    }
 
     // ---- passthrough commands ---------------------------------------------------------------------
 
