@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  *                          --&gt; SubmissionQueue: next SQE, typed fill helper, token as user_data
  *   submit / submitAndWait --&gt; RingEnter: io_uring_enter (submit, wait, run task work)
  *   complete(callback)     --&gt; CompletionQueue.drain: CQE --token--&gt; slot --&gt; (res, flags, userData)
- *   register* / probe      --&gt; Registrations: io_uring_register
+ *   register* / probe      --&gt; Registrations: io_uring_register;  BufferRing: provided buffers
  *   setup (Builder)        --&gt; RingSetup: io_uring_setup + mmap;  IoUringFeatures: what the kernel has
  * </pre>
  * This class is the facade that ties them together: it owns the ring (descriptor, mappings, arena),
@@ -104,6 +104,8 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
     /** The only thread allowed in, for a SINGLE_ISSUER ring; else null. */
     private final Thread owner;
     private final long closeTimeoutNanos;
+    /** Buffer rings registered and not closed: closed with the ring. */
+    private final List<BufferRing> bufferRings = new ArrayList<>(2);
 
     private long overflowFlushes;
     private boolean closed;
@@ -441,6 +443,14 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
     // ---- submitting and waiting -----------------------------------------------------------------
 
     @Override
+    void checkBufferRing(BufferRing buffers) {
+        if (buffers.ring() != this || buffers.isClosed()) {
+            throw new IllegalArgumentException("buffer ring not registered with this ring: buffers=" + buffers
+                    + ", ring=" + this);
+        }
+    }
+
+    @Override
     void submitForRoom() {
         submitPending();
         while (sq.space() == 0) {
@@ -647,6 +657,64 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         return reg.files();
     }
 
+    /**
+     * Registers a provided-buffer ring ({@code IORING_REGISTER_PBUF_RING}, Linux 5.19) of
+     * {@code entries} buffers of {@code bufferSize} bytes, allocated by the buffer ring, all given to
+     * the kernel at once: the buffers a receive with {@link #prepRecvMultishot} or
+     * {@link #prepRecvSelect} picks from.
+     *
+     * @param groupId the buffer group id, 0..65535, unique among this ring's buffer rings
+     * @param entries buffers (and ring entries): a power of two up to 32768
+     * @param bufferSize bytes per buffer
+     * @param flags 0, {@link BufferRing#IOU_PBUF_RING_MMAP} (Linux 6.4), {@link BufferRing#IOU_PBUF_RING_INC}
+     *     (Linux 6.12); {@link IoUringFeatures#missingBufferRing(int)} says whether the kernel takes them
+     * @return the buffer ring, which belongs to this ring (see {@link BufferRing#close()})
+     * @throws IOException if io_uring_register or the mmap fails
+     */
+    public BufferRing registerBufferRing(int groupId, int entries, int bufferSize, int flags) throws IOException {
+        return registerBufferRing(groupId, entries, bufferSize, flags, null);
+    }
+
+    /**
+     * As {@link #registerBufferRing(int, int, int, int)}, over the caller's memory (such as folio-pool
+     * slabs registered as fixed buffers too), which must stay alive until the buffer ring is closed.
+     *
+     * @param groupId the buffer group id, 0..65535
+     * @param entries buffers: a power of two up to 32768
+     * @param bufferSize bytes per buffer
+     * @param flags {@code IOU_PBUF_RING_*} flags
+     * @param buffers native memory of at least {@code entries * bufferSize} bytes (buffer i at
+     *     {@code i * bufferSize}), or null to let the buffer ring allocate it
+     * @return the buffer ring
+     * @throws IOException if io_uring_register or the mmap fails
+     */
+    public BufferRing registerBufferRing(int groupId, int entries, int bufferSize, int flags, MemorySegment buffers)
+            throws IOException {
+        ensureUsable();
+        for (BufferRing b : bufferRings) {
+            if (b.groupId() == groupId) {
+                throw new IllegalStateException("buffer group already registered: groupId=" + groupId);
+            }
+        }
+        BufferRing b = new BufferRing(this, reg, ringFd, groupId, entries, bufferSize, flags, buffers);
+        bufferRings.add(b);
+        return b;
+    }
+
+    /** Refuses to close {@code b} while an operation in flight picks from it. */
+    void checkBufferRingIdle(BufferRing b) {
+        ensureUsable();
+        if (inFlight.pins(b)) {
+            throw new IllegalStateException("a receive that picks from buffer group " + b.groupId()
+                    + " is in flight: cancel it and wait for its last completion before closing " + b);
+        }
+    }
+
+    /** Drops a closed buffer ring from the ring's list. */
+    void forget(BufferRing b) {
+        bufferRings.remove(b);
+    }
+
     // ---- closing --------------------------------------------------------------------------------
 
     /**
@@ -672,12 +740,18 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         } finally {
             closed = true;
             cq.markClosed();
-            if (inFlight.count() > 0) {
+            boolean abandoned = inFlight.count() > 0;
+            if (abandoned) {
                 LOG.log(System.Logger.Level.WARNING, "io_uring(fd=" + ringFd + "): " + inFlight.count()
                         + " operations did not complete within the close timeout; their memory is kept: "
                         + inFlight.describe(8));
                 Collections.addAll(ABANDONED, inFlight.heldReferences());
             }
+            for (BufferRing b : bufferRings) {
+                // the kernel lets go of them with the ring; their memory only if nothing was abandoned
+                b.closeWithRing(abandoned);
+            }
+            bufferRings.clear();
             try {
                 arena.close();
             } finally {

@@ -321,6 +321,78 @@ public final class IoUringFeatures {
     }
 
     /**
+     * Whether {@code IORING_REGISTER_PBUF_RING} takes a provided-buffer ring with {@code flags}: a
+     * two-entry ring registered (and closed) on a throw-away ring.
+     *
+     * @param flags 0, {@link BufferRing#IOU_PBUF_RING_MMAP}, {@link BufferRing#IOU_PBUF_RING_INC}
+     * @return null if it does, else why not
+     */
+    public static String missingBufferRing(int flags) {
+        return cached("pbuf-ring/" + flags, () -> {
+            String reason = unavailableReason();
+            if (reason != null) {
+                return reason;
+            }
+            if (flags != 0) {
+                String plain = missingBufferRing(0);
+                if (plain != null) {
+                    return plain;
+                }
+            }
+            try (IoUring ring = IoUring.open(2)) {
+                ring.registerBufferRing(0, 2, 64, flags).close();
+                return null;
+            } catch (IOException e) {
+                String since = (flags & BufferRing.IOU_PBUF_RING_INC) != 0 ? "6.12"
+                        : (flags & BufferRing.IOU_PBUF_RING_MMAP) != 0 ? "6.4" : "5.19";
+                return e.getMessage() + " (needs Linux " + since + ")";
+            }
+        });
+    }
+
+    /**
+     * Whether RECV takes {@code IORING_RECV_MULTISHOT}: a multishot receive over a socket pair, one byte
+     * sent, its first completion read (the byte with IORING_CQE_F_MORE where supported, -EINVAL where not).
+     *
+     * @return null if it does, else why not
+     */
+    public static String missingRecvMultishot() {
+        return cached("recv-multishot", () -> {
+            String r = missingBufferRing(0);
+            if (r != null) {
+                return r;
+            }
+            int[] pair = new int[2];
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment fds = a.allocate(8);
+                int sp = Native.socketpair(LibC.AF_UNIX(), LibC.SOCK_STREAM() | LibC.SOCK_CLOEXEC(), 0, fds);
+                if (sp < 0) {
+                    return "socketpair(AF_UNIX) failed: " + Errno.describe(-sp);
+                }
+                pair[0] = fds.get(ValueLayout.JAVA_INT, 0);
+                pair[1] = fds.get(ValueLayout.JAVA_INT, 4);
+                Native.write(pair[1], fds, 1);
+                int[] first = trialFirst(ring -> ring.prepRecvMultishot(pair[0], ring.registerBufferRing(0, 2, 64, 0), 0,
+                        0, 0));
+                if (first[0] == -Errno.EINVAL) {
+                    return "IORING_RECV_MULTISHOT refused by IORING_OP_RECV: EINVAL (needs Linux 6.0)";
+                }
+                if (first[0] != 1 || (first[1] & LibC.IORING_CQE_F_MORE()) == 0) {
+                    return "a multishot IORING_OP_RECV of one byte completed with res=" + first[0] + ", flags=0x"
+                            + Integer.toHexString(first[1]) + " (expected 1 with IORING_CQE_F_MORE)";
+                }
+                return null;
+            } finally {
+                for (int fd : pair) {
+                    if (fd > 0) {
+                        Native.close(fd);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
      * Whether a socket carries out {@code IORING_OP_URING_CMD} ({@code SOCKET_URING_OP_SIOCINQ}): asked
      * of an unbound UDP socket, which has 0 bytes queued where it works.
      *

@@ -26,6 +26,8 @@ import java.lang.foreign.MemorySegment;
  * method allocates nothing on success.
  */
 abstract class IoUringOps {
+    private static final int IOSQE_BUFFER_SELECT = LibC.IOSQE_BUFFER_SELECT();
+    private static final int RECV_MULTISHOT = LibC.IORING_RECV_MULTISHOT();
     private static final int RECVSEND_FIXED_BUF = LibC.IORING_RECVSEND_FIXED_BUF();
     private static final int SPLICE_F_FD_IN_FIXED = LibC.SPLICE_F_FD_IN_FIXED();
 
@@ -53,6 +55,9 @@ abstract class IoUringOps {
 
     /** Submits every pending SQE (the SQ is full), and waits until the kernel made room. */
     abstract void submitForRoom();
+
+    /** @throws IllegalArgumentException if {@code buffers} is not an open buffer ring of this ring */
+    abstract void checkBufferRing(BufferRing buffers);
 
     /** The checks every prep method starts with. */
     final void checkPrep(int fd, int sqeFlags) {
@@ -549,7 +554,7 @@ abstract class IoUringOps {
         return own;
     }
 
-    // ---- zero copy: splice, registered-buffer sends ---------------------------------------------
+    // ---- zero copy: splice, registered-buffer sends, provided-buffer receives ---------------------
 
     /**
      * {@code IORING_OP_SPLICE} (Linux 5.7): {@code splice(fdIn, offIn, fdOut, offOut, nbytes, spliceFlags)}
@@ -607,6 +612,55 @@ abstract class IoUringOps {
         long token = track(at, Opcode.IORING_OP_SEND_ZC, fd, userData, buf);
         sq.addSock(at, Opcode.IORING_OP_SEND_ZC, sqeFlags, zcFlags | RECVSEND_FIXED_BUF, fd, a, len, msgFlags,
                 bufIndex, token);
+        return token;
+    }
+
+    /**
+     * {@code IORING_OP_RECV} with {@code IORING_RECV_MULTISHOT} (Linux 6.0) and IOSQE_BUFFER_SELECT: one
+     * SQE that completes once per arrival, each time into a buffer the kernel picks from
+     * {@code buffers}. Every completion but the last carries IORING_CQE_F_MORE; each one with bytes
+     * carries IORING_CQE_F_BUFFER and the buffer id ({@link BufferRing#use}). It ends (no F_MORE) at the
+     * end of the stream ({@code res} 0), on an error, or with {@code -ENOBUFS} when the ring ran out of
+     * buffers: recycle faster, and prepare it again.
+     *
+     * @param fd a socket, or a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE}
+     * @param buffers a buffer ring registered with this ring; kept reachable until the last completion
+     * @param msgFlags MSG_* flags (not MSG_WAITALL)
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value, given back with every completion
+     * @return the token of the SQE (cancel it to stop receiving)
+     */
+    public long prepRecvMultishot(int fd, BufferRing buffers, int msgFlags, int sqeFlags, long userData) {
+        return prepRecvSelect(fd, buffers, 0, RECV_MULTISHOT, msgFlags, sqeFlags, userData);
+    }
+
+    /**
+     * {@code IORING_OP_RECV} with IOSQE_BUFFER_SELECT (Linux 5.7 with provided buffers, 5.19 with a
+     * buffer ring): one receive into a buffer the kernel picks from {@code buffers} when bytes arrive,
+     * so no buffer is tied up while the socket is idle. Its completion carries IORING_CQE_F_BUFFER and
+     * the buffer id ({@link BufferRing#use}); {@code -ENOBUFS} if the ring had none.
+     *
+     * @param fd a socket, or a registered file index with {@link SqeFlags#IOSQE_FIXED_FILE}
+     * @param buffers a buffer ring registered with this ring; kept reachable until the completion
+     * @param len the most bytes to receive, or 0 for a whole buffer
+     * @param msgFlags MSG_* flags
+     * @param sqeFlags IOSQE_* flags
+     * @param userData the caller's value
+     * @return the token of the SQE
+     */
+    public long prepRecvSelect(int fd, BufferRing buffers, int len, int msgFlags, int sqeFlags, long userData) {
+        SqeArgs.checkNotNegative(len, "len");
+        return prepRecvSelect(fd, buffers, len, 0, msgFlags, sqeFlags, userData);
+    }
+
+    private long prepRecvSelect(int fd, BufferRing buffers, int len, int ioprio, int msgFlags, int sqeFlags,
+                                long userData) {
+        checkPrep(fd, sqeFlags);
+        checkBufferRing(buffers);
+        long at = reserve();
+        long token = track(at, Opcode.IORING_OP_RECV, fd, userData, buffers);
+        sq.addSock(at, Opcode.IORING_OP_RECV, sqeFlags | IOSQE_BUFFER_SELECT, ioprio, fd, 0, len, msgFlags,
+                buffers.groupId(), token);
         return token;
     }
 

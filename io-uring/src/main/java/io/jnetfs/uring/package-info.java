@@ -7,7 +7,11 @@
  *       the {@code prep*} methods that write one SQE each, submission, waiting and completion, fixed
  *       buffer and file registration, closing.</li>
  *   <li>{@link io.jnetfs.uring.IoUringFeatures}: what the running kernel offers (availability, opcode probe,
- *       setup flags, feature bits), each answer a reason naming what is missing and since which Linux.</li>
+ *       setup flags, feature bits, and what only a real call shows: buffer rings, multishot receive,
+ *       registered ring descriptor, socket URING_CMD), each answer a reason naming what is missing and
+ *       since which Linux.</li>
+ *   <li>{@link io.jnetfs.uring.BufferRing}: a provided-buffer ring (IORING_REGISTER_PBUF_RING, incremental
+ *       consumption where the kernel has it) that multishot receives pick their buffers from.</li>
  *   <li>{@link io.jnetfs.uring.CompletionCallback}: the primitive {@code (res, flags, userData)} callback;
  *       {@link io.jnetfs.uring.UserData}: bit packing of a 64-bit user_data.</li>
  *   <li>{@link io.jnetfs.uring.Opcode}, {@link io.jnetfs.uring.SqeFlags}: the kernel's {@code IORING_OP_*}
