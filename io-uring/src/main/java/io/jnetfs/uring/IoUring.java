@@ -65,7 +65,16 @@ import java.util.concurrent.TimeUnit;
  * <h2>Threads</h2>
  * A ring is not thread-safe: use it from one thread at a time. A ring set up with
  * {@link Builder#singleIssuer()} belongs to the platform thread that built it, and any use from another
- * thread throws {@link IllegalStateException}.
+ * thread throws {@link IllegalStateException}. {@link #registerRingFd()} registers the descriptor in
+ * the calling thread's task: io_uring_enter from that thread then skips the descriptor lookup.
+ *
+ * <h2>Deferred completions</h2>
+ * With {@link Builder#coopTaskrun()} or {@link Builder#deferTaskrun()} the kernel posts some
+ * completions only when this thread next enters the kernel with IORING_ENTER_GETEVENTS (under
+ * DEFER_TASKRUN: only then). Every wait does; {@link #complete} does when nothing was ready and an
+ * operation is in flight, or, on a ring set up with {@link Builder#taskrunFlag()}, only when the kernel
+ * raised IORING_SQ_TASKRUN (no system call while there is nothing to post); a submission adds
+ * GETEVENTS when that flag is up. {@link #ready()} counts only completions already posted.
  *
  * <h2>Closing</h2>
  * {@link #close()} cancels every operation in flight ({@code IORING_OP_ASYNC_CANCEL} with
@@ -104,8 +113,13 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
     /** The only thread allowed in, for a SINGLE_ISSUER ring; else null. */
     private final Thread owner;
     private final long closeTimeoutNanos;
+    /** IORING_SETUP_TASKRUN_FLAG: the kernel says when task work is pending (IORING_SQ_TASKRUN). */
+    private final boolean taskrunFlag;
     /** Buffer rings registered and not closed: closed with the ring. */
     private final List<BufferRing> bufferRings = new ArrayList<>(2);
+    /** The index of the ring's registered descriptor, or -1. */
+    private int ringFdIndex = -1;
+    private Thread ringFdThread;
 
     private long overflowFlushes;
     private boolean closed;
@@ -119,6 +133,7 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         features = s.features;
         sqPoll = (setupFlags & RingSetup.SETUP_SQPOLL) != 0;
         taskrunOnEnter = (setupFlags & (RingSetup.SETUP_DEFER_TASKRUN | RingSetup.SETUP_COOP_TASKRUN)) != 0;
+        taskrunFlag = (setupFlags & RingSetup.SETUP_TASKRUN_FLAG) != 0;
         owner = (setupFlags & RingSetup.SETUP_SINGLE_ISSUER) != 0 ? Thread.currentThread() : null;
         this.closeTimeoutNanos = closeTimeoutNanos;
         enter = new RingEnter(ringFd, sq, cq, sqPoll, arena);
@@ -232,6 +247,18 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         }
 
         /**
+         * {@code IORING_SETUP_TASKRUN_FLAG} (Linux 5.19): with {@link #coopTaskrun()} or
+         * {@link #deferTaskrun()}, the kernel raises IORING_SQ_TASKRUN when completion work is pending,
+         * so {@link IoUring#complete} enters the kernel only then.
+         *
+         * @return this
+         */
+        public Builder taskrunFlag() {
+            flags |= RingSetup.SETUP_TASKRUN_FLAG;
+            return this;
+        }
+
+        /**
          * {@code IORING_SETUP_SQE128} (Linux 5.19): 128-byte SQEs, whose IORING_OP_URING_CMD carries 80
          * command bytes instead of 16 (FUSE over io_uring needs them).
          *
@@ -282,13 +309,19 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
          * @return the ring, owned by the caller
          * @throws IOException if io_uring_setup or mmap fails, or the kernel lacks a required feature
          *     (IORING_FEAT_NODROP, SUBMIT_STABLE, EXT_ARG: Linux 5.11)
-         * @throws IllegalArgumentException for DEFER_TASKRUN without SINGLE_ISSUER
+         * @throws IllegalArgumentException for DEFER_TASKRUN without SINGLE_ISSUER, TASKRUN_FLAG without
+         *     COOP_TASKRUN or DEFER_TASKRUN
          * @throws IllegalStateException for SINGLE_ISSUER on a virtual thread (it may change carrier)
          */
         public IoUring build() throws IOException {
             if ((flags & RingSetup.SETUP_DEFER_TASKRUN) != 0 && (flags & RingSetup.SETUP_SINGLE_ISSUER) == 0) {
                 throw new IllegalArgumentException("IORING_SETUP_DEFER_TASKRUN requires IORING_SETUP_SINGLE_ISSUER: flags="
                         + RingSetup.setupFlagNames(flags));
+            }
+            if ((flags & RingSetup.SETUP_TASKRUN_FLAG) != 0
+                    && (flags & (RingSetup.SETUP_COOP_TASKRUN | RingSetup.SETUP_DEFER_TASKRUN)) == 0) {
+                throw new IllegalArgumentException("IORING_SETUP_TASKRUN_FLAG requires IORING_SETUP_COOP_TASKRUN or"
+                        + " IORING_SETUP_DEFER_TASKRUN: flags=" + RingSetup.setupFlagNames(flags));
             }
             if ((flags & RingSetup.SETUP_SINGLE_ISSUER) != 0 && Thread.currentThread().isVirtual()) {
                 throw new IllegalStateException("an IORING_SETUP_SINGLE_ISSUER ring belongs to one kernel task: "
@@ -410,6 +443,11 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         return sq.sqe(lastSqe);
     }
 
+    /** @return how many of them passed the registered ring index */
+    long registeredEnters() {
+        return enter.registeredEnters();
+    }
+
     /**
      * Asks the kernel which opcodes it supports ({@code IORING_REGISTER_PROBE}).
      *
@@ -528,8 +566,10 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
     /**
      * Delivers every ready completion to {@code callback}, oldest first, without waiting. Flushes the
      * kernel's CQ overflow list ({@code IORING_SQ_CQ_OVERFLOW}) and, on DEFER_TASKRUN and COOP_TASKRUN
-     * rings, runs pending completion work (one io_uring_enter) when nothing was ready. The callback may
-     * prepare and submit new SQEs. If it throws, the completions after that one stay ready.
+     * rings, runs pending completion work (one io_uring_enter with GETEVENTS): when nothing was ready and
+     * an operation is in flight, or, with {@link Builder#taskrunFlag()}, only when the kernel raised
+     * IORING_SQ_TASKRUN. The callback may prepare and submit new SQEs. If it throws, the completions
+     * after that one stay ready.
      *
      * @param callback receives {@code (res, flags, userData)} per completion
      * @return how many completions were delivered
@@ -542,7 +582,8 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         if (closed) {
             return n;
         }
-        if (n == 0 && taskrunOnEnter && inFlight.count() > 0) {
+        if (n == 0 && taskrunOnEnter && !taskrunFlag && inFlight.count() > 0) {
+            // without TASKRUN_FLAG the kernel does not say whether work is pending: ask it
             enter.getEvents();
             n += cq.drain(inFlight, callback);
         }
@@ -715,6 +756,37 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
         bufferRings.remove(b);
     }
 
+    /**
+     * Registers the ring's descriptor in the calling thread's task ({@code IORING_REGISTER_RING_FDS},
+     * Linux 5.18): io_uring_enter from this thread then passes the registered index with
+     * IORING_ENTER_REGISTERED_RING, which saves the kernel a descriptor lookup (and reference) per
+     * call; other threads keep using the descriptor. {@link #close()} from this thread unregisters it.
+     *
+     * @return the registered index
+     * @throws IOException if io_uring_register fails
+     * @throws IllegalStateException if already registered, or on a virtual thread (its task may change)
+     */
+    public int registerRingFd() throws IOException {
+        ensureUsable();
+        if (ringFdIndex >= 0) {
+            throw new IllegalStateException("ring descriptor already registered: index=" + ringFdIndex);
+        }
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a registered ring descriptor belongs to one kernel task: register it on"
+                    + " a platform thread, not on virtual thread " + Thread.currentThread());
+        }
+        int index = reg.registerRingFd();
+        ringFdIndex = index;
+        ringFdThread = Thread.currentThread();
+        enter.useRegisteredRing(index, ringFdThread);
+        return index;
+    }
+
+    /** @return the index of the registered ring descriptor, or -1 if none */
+    public int registeredRingFd() {
+        return ringFdIndex;
+    }
+
     // ---- closing --------------------------------------------------------------------------------
 
     /**
@@ -747,6 +819,7 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
                         + inFlight.describe(8));
                 Collections.addAll(ABANDONED, inFlight.heldReferences());
             }
+            unregisterRingFd();
             for (BufferRing b : bufferRings) {
                 // the kernel lets go of them with the ring; their memory only if nothing was abandoned
                 b.closeWithRing(abandoned);
@@ -757,6 +830,30 @@ public final class IoUring extends IoUringOps implements AutoCloseable {
             } finally {
                 Native.close(ringFd);
             }
+        }
+    }
+
+    /**
+     * A registered descriptor holds a reference on the ring in the registering thread's task until
+     * unregistered there (or that thread exits): from another thread, only a warning.
+     */
+    private void unregisterRingFd() {
+        if (ringFdIndex < 0) {
+            return;
+        }
+        int index = ringFdIndex;
+        ringFdIndex = -1;
+        enter.useRegisteredRing(-1, null);
+        if (Thread.currentThread() != ringFdThread) {
+            LOG.log(System.Logger.Level.WARNING, "io_uring(fd=" + ringFd + ") closed by thread '"
+                    + Thread.currentThread().getName() + "', not by '" + ringFdThread.getName() + "' which registered"
+                    + " its descriptor: the kernel frees the ring when that thread exits");
+            return;
+        }
+        try {
+            reg.unregisterRingFd(index);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "io_uring(fd=" + ringFd + "): unregistering its descriptor failed", e);
         }
     }
 

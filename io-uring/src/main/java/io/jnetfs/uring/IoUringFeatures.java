@@ -224,11 +224,27 @@ public final class IoUringFeatures {
             if (reason != null) {
                 return reason;
             }
+            // add the flags one at a time, each after the ones it needs (SINGLE_ISSUER before
+            // DEFER_TASKRUN before TASKRUN_FLAG), so the first refusal names the flag the kernel lacks
             int acc = 0;
+            int known = 0;
             for (int bit : RingSetup.setupBits()) {
-                if ((flags & bit) == 0) {
-                    continue;
+                known |= bit;
+            }
+            int left = flags & known;
+            while (left != 0) {
+                int bit = 0;
+                for (int b : RingSetup.setupBits()) {
+                    int needs = RingSetup.setupFlagNeeds(b) & flags;
+                    if ((left & b) != 0 && (needs == 0 || (needs & acc) != 0)) {
+                        bit = b;
+                        break;
+                    }
                 }
+                if (bit == 0) {
+                    bit = Integer.lowestOneBit(left);
+                }
+                left &= ~bit;
                 acc |= bit;
                 int r = RingSetup.trySetup(acc, 4);
                 if (r < 0) {
@@ -388,6 +404,29 @@ public final class IoUringFeatures {
                         Native.close(fd);
                     }
                 }
+            }
+        });
+    }
+
+    /**
+     * Whether {@code IORING_REGISTER_RING_FDS} registers a ring's descriptor: tried on a throw-away ring.
+     *
+     * @return null if it does, else why not
+     */
+    public static String missingRegisteredRingFd() {
+        return cached("ring-fds", () -> {
+            String reason = unavailableReason();
+            if (reason != null) {
+                return reason;
+            }
+            if (Thread.currentThread().isVirtual()) {
+                return "a registered ring descriptor needs a platform thread";
+            }
+            try (IoUring ring = IoUring.open(2)) {
+                ring.registerRingFd();
+                return null;
+            } catch (IOException e) {
+                return e.getMessage() + " (needs Linux 5.18)";
             }
         });
     }

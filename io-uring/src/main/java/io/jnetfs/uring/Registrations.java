@@ -6,6 +6,7 @@ import io.jnetfs.ffm.gen.LibC;
 import io.jnetfs.ffm.gen.io_uring_probe;
 import io.jnetfs.ffm.gen.io_uring_probe_op;
 import io.jnetfs.ffm.gen.io_uring_rsrc_register;
+import io.jnetfs.ffm.gen.io_uring_rsrc_update;
 import io.jnetfs.ffm.gen.io_uring_rsrc_update2;
 import io.jnetfs.ffm.gen.iovec;
 
@@ -23,6 +24,9 @@ import java.lang.foreign.ValueLayout;
  *                  slot i, and the segments kept reachable while registered
  *   fixed files    IORING_REGISTER_FILES2 / FILES_UPDATE2 / UNREGISTER_FILES: a count of slots
  *   probe          IORING_REGISTER_PROBE: which opcodes the kernel supports
+ *   ring fd        IORING_REGISTER_RING_FDS / UNREGISTER_RING_FDS: the ring's own descriptor, in the
+ *                  calling thread's task, so io_uring_enter can skip the descriptor lookup
+ *   buffer rings   IORING_REGISTER_PBUF_RING / UNREGISTER_PBUF_RING: see BufferRing
  * </pre>
  *
  * <p>Registration is not a hot path: each call allocates its argument structures in a confined arena.
@@ -236,6 +240,34 @@ final class Registrations {
     /** @return how many file slots are registered (0 if none) */
     int files() {
         return fixedFiles;
+    }
+
+    // ---- the ring's own descriptor ----------------------------------------------------------------
+
+    /**
+     * Registers the ring's descriptor in the calling thread's task ({@code IORING_REGISTER_RING_FDS},
+     * Linux 5.18), at a slot the kernel picks.
+     *
+     * @return the registered index, to pass to io_uring_enter with IORING_ENTER_REGISTERED_RING
+     */
+    int registerRingFd() throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = io_uring_rsrc_update.allocate(a);
+            io_uring_rsrc_update.offset(up, -1);
+            io_uring_rsrc_update.data(up, ringFd);
+            register(LibC.IORING_REGISTER_RING_FDS(), up, 1, "IORING_REGISTER_RING_FDS, offset=-1 (any slot), data="
+                    + ringFd);
+            return io_uring_rsrc_update.offset(up);
+        }
+    }
+
+    /** Unregisters the ring's descriptor at {@code index} from the calling thread's task. */
+    void unregisterRingFd(int index) throws IOException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment up = io_uring_rsrc_update.allocate(a);
+            io_uring_rsrc_update.offset(up, index);
+            register(LibC.IORING_UNREGISTER_RING_FDS(), up, 1, "IORING_UNREGISTER_RING_FDS, offset=" + index);
+        }
     }
 
     // ---- probe ----------------------------------------------------------------------------------

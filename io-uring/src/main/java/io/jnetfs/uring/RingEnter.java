@@ -29,6 +29,16 @@ import java.util.concurrent.locks.LockSupport;
  *   SQPOLL            --&gt; no enter to submit unless IORING_SQ_NEED_WAKEUP (then IORING_ENTER_SQ_WAKEUP)
  * </pre>
  *
+ * <p>With a registered ring descriptor ({@link #useRegisteredRing}, IORING_REGISTER_RING_FDS) every call
+ * from the registering thread passes the index and IORING_ENTER_REGISTERED_RING, which saves the
+ * kernel its descriptor lookup (the index lives in that thread's task); other threads pass the
+ * descriptor.
+ *
+ * <p>Task work (IORING_SETUP_COOP_TASKRUN, DEFER_TASKRUN): completions the kernel has yet to post run
+ * only inside io_uring_enter with IORING_ENTER_GETEVENTS (under DEFER_TASKRUN only then, and only for
+ * the issuer). Submitting adds GETEVENTS when the SQ flags show IORING_SQ_TASKRUN or
+ * IORING_SQ_CQ_OVERFLOW, as liburing does, so a submission also posts what is pending.
+ *
  * <p>errno comes back through a call-state buffer of the ring's own shared arena: with the thread-local
  * one of {@link Native}, C2 left the JDK's per-call slice of it allocated in some compilations (40
  * bytes per io_uring_enter, which made {@code IoUringAllocationTest} fail now and then). Not
@@ -39,6 +49,9 @@ final class RingEnter {
     private static final int ENTER_SQ_WAKEUP = LibC.IORING_ENTER_SQ_WAKEUP();
     private static final int ENTER_SQ_WAIT = LibC.IORING_ENTER_SQ_WAIT();
     private static final int ENTER_EXT_ARG = LibC.IORING_ENTER_EXT_ARG();
+    private static final int ENTER_REGISTERED_RING = LibC.IORING_ENTER_REGISTERED_RING();
+    private static final int SQ_CQ_OVERFLOW = LibC.IORING_SQ_CQ_OVERFLOW();
+    private static final int SQ_TASKRUN = LibC.IORING_SQ_TASKRUN();
     private static final int SQ_NEED_WAKEUP = LibC.IORING_SQ_NEED_WAKEUP();
     /** {@code _NSIG / 8}: the kernel's sigset size, as liburing passes it. */
     private static final int SIGSET_SIZE = 8;
@@ -53,7 +66,12 @@ final class RingEnter {
     private final MemorySegment waitArg;
     private final long waitArgSize;
     private final MemorySegment waitTs;
+    /** The index passed to io_uring_enter by {@link #registrant}, or -1. */
+    private int registeredIndex = -1;
+    /** The thread whose task holds the registered ring descriptor, or null. */
+    private Thread registrant;
     private long enters;
+    private long registeredEnters;
 
     RingEnter(int ringFd, SubmissionQueue sq, CompletionQueue cq, boolean sqPoll, Arena arena) {
         this.ringFd = ringFd;
@@ -69,15 +87,39 @@ final class RingEnter {
         io_uring_getevents_arg.ts(waitArg, waitTs.address());
     }
 
+    /**
+     * From now on, calls from {@code thread} pass the registered ring index {@code index} with
+     * IORING_ENTER_REGISTERED_RING ({@code index} -1: back to the descriptor for every thread).
+     */
+    void useRegisteredRing(int index, Thread thread) {
+        registeredIndex = index;
+        registrant = index < 0 ? null : thread;
+    }
+
     /** @return how many io_uring_enter calls this ring made (for tests of when it enters) */
     long enters() {
         return enters;
     }
 
-    /** The one downcall. */
+    /** @return how many of them passed the registered ring index */
+    long registeredEnters() {
+        return registeredEnters;
+    }
+
+    /** The one downcall: the registered index from the registering thread, else the descriptor. */
     private int enter(int toSubmit, int minComplete, int flags, MemorySegment arg, long argsz) {
         enters++;
+        if (registrant != null && Thread.currentThread() == registrant) {
+            registeredEnters++;
+            return Native.ioUringEnter(callState, registeredIndex, toSubmit, minComplete, flags | ENTER_REGISTERED_RING,
+                    arg, argsz);
+        }
         return Native.ioUringEnter(callState, ringFd, toSubmit, minComplete, flags, arg, argsz);
+    }
+
+    /** @return IORING_ENTER_GETEVENTS if the kernel has completions to post or flush, else 0 */
+    private int pendingEvents() {
+        return (sq.kernelFlags() & (SQ_TASKRUN | SQ_CQ_OVERFLOW)) != 0 ? ENTER_GETEVENTS : 0;
     }
 
     /**
@@ -100,7 +142,7 @@ final class RingEnter {
         int submitted = 0;
         int attempts = 0;
         while (pending > 0) {
-            int r = enter(pending, 0, 0, MemorySegment.NULL, 0);
+            int r = enter(pending, 0, pendingEvents(), MemorySegment.NULL, 0);
             if (r > 0) {
                 submitted += r;
             } else if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {

@@ -52,6 +52,12 @@ class IoUringFeaturesTest {
         String r = IoUringFeatures.missingSetupFlags(LibC.IORING_SETUP_DEFER_TASKRUN());
         assertEquals("IORING_SETUP_DEFER_TASKRUN refused by io_uring_setup: EINVAL"
                 + " (it needs IORING_SETUP_SINGLE_ISSUER with it)", r);
+        r = IoUringFeatures.missingSetupFlags(LibC.IORING_SETUP_TASKRUN_FLAG());
+        assertEquals("IORING_SETUP_TASKRUN_FLAG refused by io_uring_setup: EINVAL"
+                + " (it needs IORING_SETUP_COOP_TASKRUN or IORING_SETUP_DEFER_TASKRUN with it)", r);
+        // given with the flags it needs, whatever their bit order, it is tried after them
+        assertNull(IoUringFeatures.missingSetupFlags(LibC.IORING_SETUP_TASKRUN_FLAG()
+                | LibC.IORING_SETUP_SINGLE_ISSUER() | LibC.IORING_SETUP_DEFER_TASKRUN()));
     }
 
     @Test

@@ -79,6 +79,11 @@ class IoUringSetupTest {
             Arguments.of("SUBMIT_ALL", LibC.IORING_SETUP_SUBMIT_ALL(),
                     (Supplier<IoUring.Builder>) () -> IoUring.builder().submitAll()),
             Arguments.of("CLAMP", LibC.IORING_SETUP_CLAMP(), (Supplier<IoUring.Builder>) () -> IoUring.builder().clamp()),
+            Arguments.of("COOP_TASKRUN+TASKRUN_FLAG", LibC.IORING_SETUP_COOP_TASKRUN() | LibC.IORING_SETUP_TASKRUN_FLAG(),
+                    (Supplier<IoUring.Builder>) () -> IoUring.builder().coopTaskrun().taskrunFlag()),
+            Arguments.of("SINGLE_ISSUER+DEFER_TASKRUN+TASKRUN_FLAG", LibC.IORING_SETUP_SINGLE_ISSUER()
+                    | LibC.IORING_SETUP_DEFER_TASKRUN() | LibC.IORING_SETUP_TASKRUN_FLAG(),
+                    (Supplier<IoUring.Builder>) () -> IoUring.builder().singleIssuer().deferTaskrun().taskrunFlag()),
             Arguments.of("SQE128", LibC.IORING_SETUP_SQE128(), (Supplier<IoUring.Builder>) () -> IoUring.builder().sqe128()));
     }
 
