@@ -70,3 +70,51 @@ extern int pipe2(int pipefd[2], int flags);
 #ifndef MAP_POPULATE
 #define MAP_POPULATE 0x08000
 #endif
+
+/*
+ * io_uring UAPI newer than the 6.1 headers Debian ships, declared with the values of the kernel's
+ * include/uapi/linux/io_uring.h (the release that added each is named). Constants the kernel
+ * declares as macros are guarded by #ifndef; enum constants and structs by the headers' version, so
+ * newer headers take over unchanged.
+ */
+#include <linux/version.h>
+#ifndef IORING_CQE_F_BUF_MORE
+#define IORING_CQE_F_BUF_MORE (1U << 4)        /* 6.12: the buffer will get more completions */
+#endif
+#ifndef IORING_OFF_PBUF_RING
+#define IORING_OFF_PBUF_RING 0x80000000ULL     /* 6.4: mmap offset of an IOU_PBUF_RING_MMAP ring */
+#endif
+#ifndef IORING_OFF_PBUF_SHIFT
+#define IORING_OFF_PBUF_SHIFT 16               /* 6.4: the buffer group id's shift in that offset */
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+/* enum io_uring_register_pbuf_ring_flags: struct io_uring_buf_reg.flags (named pad before 6.4) */
+enum {
+	IOU_PBUF_RING_MMAP = 1,                /* 6.4: the kernel allocates the ring; mmap it */
+};
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+enum {
+	IOU_PBUF_RING_INC = 2,                 /* 6.12: buffers consumed incrementally */
+};
+#endif
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 7, 0)
+/* enum io_uring_socket_op: the cmd_op of IORING_OP_URING_CMD on a socket (6.7) */
+enum {
+	SOCKET_URING_OP_SIOCINQ = 0,
+	SOCKET_URING_OP_SIOCOUTQ,
+	SOCKET_URING_OP_GETSOCKOPT,
+	SOCKET_URING_OP_SETSOCKOPT,
+};
+#endif
+
+/* splice(2) flags that glibc exposes only under _GNU_SOURCE; the values are glibc's own. */
+#ifndef SPLICE_F_MOVE
+#define SPLICE_F_MOVE 1
+#endif
+#ifndef SPLICE_F_NONBLOCK
+#define SPLICE_F_NONBLOCK 2
+#endif
+#ifndef SPLICE_F_MORE
+#define SPLICE_F_MORE 4
+#endif

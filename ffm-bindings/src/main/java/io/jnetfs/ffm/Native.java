@@ -893,10 +893,24 @@ public final class Native {
      * @return the number of SQEs consumed, or {@code -errno}
      */
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, MemorySegment arg, long argsz) {
-        MemorySegment st = callState();
+        return ioUringEnter(callState(), fd, toSubmit, minComplete, flags, arg, argsz);
+    }
+
+    /**
+     * {@code io_uring_enter} with a caller-owned call-state buffer, for a ring's submit and wait path.
+     * Give it one from a shared arena the caller owns (as {@code BvecqIo} does), not
+     * {@link #newCallState()}: with a thread-local or automatic buffer, C2 left the JDK's per-call slice
+     * of the capture segment ({@code SharedUtils.checkCaptureSegment}, 40 bytes) allocated in some
+     * compilations.
+     *
+     * @param callState where errno is left; used by one thread at a time
+     * @return the number of SQEs consumed, or {@code -errno}
+     */
+    public static int ioUringEnter(MemorySegment callState, int fd, int toSubmit, int minComplete, int flags,
+                                   MemorySegment arg, long argsz) {
         try {
-            return (int) result((long) SYSCALL_IIII_P_L.H.invokeExact(st, NR_IO_URING_ENTER, fd, toSubmit,
-                    minComplete, flags, arg, argsz), st);
+            return (int) result((long) SYSCALL_IIII_P_L.H.invokeExact(callState, NR_IO_URING_ENTER, fd, toSubmit,
+                    minComplete, flags, arg, argsz), callState);
         } catch (Throwable t) {
             throw unexpected(t);
         }

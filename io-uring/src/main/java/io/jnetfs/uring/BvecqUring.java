@@ -235,7 +235,7 @@ public final class BvecqUring implements AutoCloseable {
         try {
             long at = ring.reserveSqe();
             long iov = describe(it, len, at);
-            long area = SubmissionQueue.index(at) * stride;
+            long area = ring.sqeIndex(at) * stride;
             for (long o = 0; o < MSGHDR_SIZE; o += Long.BYTES) {
                 areas.set(ValueLayout.JAVA_LONG, area + o, 0L);
             }
@@ -279,7 +279,7 @@ public final class BvecqUring implements AutoCloseable {
             return it.iovAddress();
         }
         // the iterator's own scratch array is reused by its next call: copy into this SQE's area
-        long first = SubmissionQueue.index(at) * stride + MSGHDR_SIZE;
+        long first = ring.sqeIndex(at) * stride + MSGHDR_SIZE;
         it.gather(areas, (int) (first / IovecDescriptor.SIZE), gatherEntries, want);
         return areas.address() + first;
     }

@@ -1,5 +1,6 @@
 package io.jnetfs.uring;
 
+import io.jnetfs.ffm.gen.LibC;
 import io.jnetfs.ffm.gen.io_cqring_offsets;
 
 import java.lang.foreign.MemorySegment;
@@ -7,9 +8,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The completion side of a ring: the kernel-shared CQ ring, mmapped and owned by {@link IoUring},
- * plus a Java-side spill area for the rare case the kernel refuses submissions while its overflow list
- * is full.
+ * The completion side of a ring: the kernel-shared CQ ring, mmapped by {@link RingSetup}, the drain
+ * that turns each CQE back into the caller's {@code (res, flags, userData)}, and a Java-side spill area
+ * for the rare case the kernel refuses submissions while its overflow list is full.
  *
  * <pre>
  *   CQ ring (shared)
@@ -21,12 +22,18 @@ import java.lang.invoke.VarHandle;
  *          +-----+-----+-----+-----+
  *
  *   spill (Java arrays): CQEs moved out of the ring by {@link #spill()}, delivered before the ring's
+ *
+ *   drain: cqe.user_data = token (op, slot, generation) --InFlight--&gt; slot --&gt; caller's userData
+ *          last completion of the slot (no IORING_CQE_F_MORE) --&gt; slot released, memory unpinned
  * </pre>
  *
- * <p>Not thread-safe: {@link IoUring} confines it.
+ * <p>A CQE whose token matches no slot in flight is the ring's own (close-time cancellation, counted in
+ * {@link #internalCompletions()}) or a stray one (counted; should never happen). Not thread-safe:
+ * {@link IoUring} confines it. Draining allocates nothing.
  */
 final class CompletionQueue {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final int CQE_F_MORE = LibC.IORING_CQE_F_MORE();
 
     private final MemorySegment ring;
     private final long cqesOffset;
@@ -46,6 +53,11 @@ final class CompletionQueue {
     private int spillCount;
     /** How many times {@link #spill()} moved entries: for tests and diagnostics. */
     private long spills;
+    /** Set when the ring closes (maybe from inside a callback): the drain stops at once. */
+    private boolean closed;
+    private int internalRes;
+    private int internalCompletions;
+    private long strayCompletions;
 
     /**
      * @param ring the mapping holding the CQ ring ({@code IORING_OFF_CQ_RING}, or the SQ ring's mapping
@@ -116,6 +128,91 @@ final class CompletionQueue {
     /** @return the kernel's count of CQEs it had to drop ({@code overflow}): with IORING_FEAT_NODROP only on allocation failure */
     int dropped() {
         return (int) INT.getAcquire(ring, overflowOffset);
+    }
+
+    // ---- drain ----------------------------------------------------------------------------------
+
+    /**
+     * Delivers every ready CQE, spilled ones first, oldest first, until none is left or a callback
+     * closed the ring.
+     *
+     * @param inFlight the table that maps each token back to its operation
+     * @param callback receives the caller's view of each completion
+     * @return how many completions were delivered to {@code callback}
+     */
+    int drain(InFlight inFlight, CompletionCallback callback) {
+        int n = 0;
+        int tail = kernelTail();
+        for (;;) {
+            long token;
+            int res;
+            int flags;
+            if (spillCount > 0) {
+                token = spilledUserData();
+                res = spilledRes();
+                flags = spilledFlags();
+                dropSpilled();
+            } else {
+                // signed difference: a callback that spilled may have moved our head past a stale tail
+                if (tail - head <= 0) {
+                    tail = kernelTail();
+                    if (tail - head <= 0) {
+                        break;
+                    }
+                }
+                token = userData();
+                res = res();
+                flags = flags();
+                advance();
+            }
+            if (deliver(inFlight, token, res, flags, callback)) {
+                n++;
+                if (closed) {
+                    break; // the callback closed the ring: its memory is gone
+                }
+            }
+        }
+        return n;
+    }
+
+    private boolean deliver(InFlight inFlight, long token, int res, int flags, CompletionCallback callback) {
+        int slot = inFlight.slotOf(token);
+        if (slot < 0) {
+            if (UserData.id(token) == InFlight.INTERNAL_SLOT) {
+                internalRes = res;
+                internalCompletions++;
+            } else {
+                strayCompletions++;
+            }
+            return false;
+        }
+        long user = inFlight.userData(slot);
+        if ((flags & CQE_F_MORE) == 0) {
+            // last completion of the operation: its memory is no longer the kernel's
+            inFlight.release(slot);
+        }
+        callback.complete(res, flags, user);
+        return true;
+    }
+
+    /** Stops a drain in progress: the ring is closing. */
+    void markClosed() {
+        closed = true;
+    }
+
+    /** @return completions of the ring's own operations (close-time cancellation) so far */
+    int internalCompletions() {
+        return internalCompletions;
+    }
+
+    /** @return {@code res} of the ring's own operation completed last */
+    int internalRes() {
+        return internalRes;
+    }
+
+    /** @return CQEs whose user_data matched no operation in flight (should stay 0) */
+    long strayCompletions() {
+        return strayCompletions;
     }
 
     // ---- spill ----------------------------------------------------------------------------------

@@ -149,6 +149,19 @@ final class InFlight {
         return count;
     }
 
+    /**
+     * @param o an object an operation may pin
+     * @return whether an operation in flight pins or attached {@code o} (not a hot path: a scan)
+     */
+    boolean pins(Object o) {
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] && (pin[i] == o || attachment[i] == o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @return the slots in use, for close-time cancellation */
     int[] usedSlots() {
         int[] out = new int[count];

@@ -110,6 +110,8 @@ public final class Opcode {
     public static final int IORING_OP_URING_CMD = LibC.IORING_OP_URING_CMD();
 
     private static final String[] NAMES = new String[256];
+    /** The Linux release that added each opcode, for the reason a probe gives when one is missing. */
+    private static final String[] SINCE = new String[256];
 
     static {
         NAMES[IORING_OP_NOP] = "IORING_OP_NOP";
@@ -163,7 +165,44 @@ public final class Opcode {
         NAMES[IORING_OP_SENDMSG_ZC] = "IORING_OP_SENDMSG_ZC";
     }
 
+    static {
+        String[][] since = {
+            {"5.1", "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD", "POLL_REMOVE"},
+            {"5.2", "SYNC_FILE_RANGE"},
+            {"5.3", "SENDMSG", "RECVMSG"},
+            {"5.4", "TIMEOUT"},
+            {"5.5", "TIMEOUT_REMOVE", "ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT"},
+            {"5.6", "FALLOCATE", "OPENAT", "CLOSE", "FILES_UPDATE", "STATX", "READ", "WRITE", "FADVISE", "MADVISE",
+                "SEND", "RECV", "OPENAT2", "EPOLL_CTL"},
+            {"5.7", "SPLICE", "PROVIDE_BUFFERS", "REMOVE_BUFFERS"},
+            {"5.8", "TEE"},
+            {"5.11", "SHUTDOWN", "RENAMEAT", "UNLINKAT"},
+            {"5.15", "MKDIRAT", "SYMLINKAT", "LINKAT"},
+            {"5.18", "MSG_RING"},
+            {"5.19", "FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD"},
+            {"6.0", "SEND_ZC"},
+            {"6.1", "SENDMSG_ZC"},
+        };
+        for (String[] row : since) {
+            for (int i = 1; i < row.length; i++) {
+                for (int op = 0; op < NAMES.length; op++) {
+                    if (("IORING_OP_" + row[i]).equals(NAMES[op])) {
+                        SINCE[op] = row[0];
+                    }
+                }
+            }
+        }
+    }
+
     private Opcode() {
+    }
+
+    /**
+     * @param opcode an opcode number
+     * @return the Linux release that added it, such as {@code "6.1"}, or null if this binding does not know
+     */
+    static String since(int opcode) {
+        return (opcode & ~0xFF) == 0 ? SINCE[opcode] : null;
     }
 
     /**

@@ -5,8 +5,13 @@
  * <ul>
  *   <li>{@link io.jnetfs.uring.IoUring}: one ring (setup flags through {@link io.jnetfs.uring.IoUring.Builder}),
  *       the {@code prep*} methods that write one SQE each, submission, waiting and completion, fixed
- *       buffer and file registration, {@link io.jnetfs.uring.IoUring#isAvailable()} and the reason when
- *       not.</li>
+ *       buffer and file registration, closing.</li>
+ *   <li>{@link io.jnetfs.uring.IoUringFeatures}: what the running kernel offers (availability, opcode probe,
+ *       setup flags, feature bits, and what only a real call shows: buffer rings, multishot receive,
+ *       registered ring descriptor, socket URING_CMD), each answer a reason naming what is missing and
+ *       since which Linux.</li>
+ *   <li>{@link io.jnetfs.uring.BufferRing}: a provided-buffer ring (IORING_REGISTER_PBUF_RING, incremental
+ *       consumption where the kernel has it) that multishot receives pick their buffers from.</li>
  *   <li>{@link io.jnetfs.uring.CompletionCallback}: the primitive {@code (res, flags, userData)} callback;
  *       {@link io.jnetfs.uring.UserData}: bit packing of a 64-bit user_data.</li>
  *   <li>{@link io.jnetfs.uring.Opcode}, {@link io.jnetfs.uring.SqeFlags}: the kernel's {@code IORING_OP_*}
@@ -21,9 +26,14 @@
  *       fallback where io_uring is unavailable).</li>
  * </ul>
  *
- * <p>Package-private: {@code SubmissionQueue} and {@code CompletionQueue} (the kernel-shared rings,
- * head and tail read with acquire and written with release), {@code SqeDescriptor} and
- * {@code CqeDescriptor} (field offsets from the generated layouts), {@code InFlight} (the table that
- * keeps the memory of every in-flight SQE reachable until its completion).
+ * <p>Package-private, one job each (the split of Netty's ring): {@code IoUringOps} (the {@code prep*}
+ * half of {@code IoUring}: argument checks, SQE reservation, in-flight tracking), {@code RingSetup}
+ * (io_uring_setup and the mmaps), {@code SubmissionQueue} (the kernel-shared SQ ring and SQE array: one
+ * {@code enqueueSqe} plus a typed fill helper per kind of operation), {@code RingEnter} (every
+ * io_uring_enter: submit, wait, task work, the -EBUSY way out), {@code CompletionQueue} (the CQ ring,
+ * its drain and the spill area), {@code Registrations} (io_uring_register), {@code InFlight} (the table
+ * that keeps the memory of every in-flight SQE reachable until its completion), {@code SqeArgs}
+ * (argument checks), {@code SqeDescriptor} and {@code CqeDescriptor} (field offsets from the generated
+ * layouts).
  */
 package io.jnetfs.uring;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
@@ -16,7 +15,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +28,9 @@ class BvecqUringTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void uring() {
-        assumeTrue(IoUring.isAvailable(), IoUring::unavailableReason);
+    @BeforeEach
+    void uring() {
+        Fixtures.requireUring();
     }
 
     private static byte[] pattern(int n, int seed) {
@@ -56,6 +55,7 @@ class BvecqUringTest {
 
     @Test
     void wholeEntriesGoAsOneWritevOnTheChainsOwnArray() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_WRITEV);
         Path f = dir.resolve("w");
         byte[] content = pattern(256 * KIB, 1);
         try (FolioPool pool = new FolioPool(8 << 20); IoUring ring = IoUring.open(8);
@@ -78,6 +78,7 @@ class BvecqUringTest {
 
     @Test
     void aRangeStartingMidEntryIsGatheredIntoTheSqesOwnArea() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READV);
         Path f = dir.resolve("r");
         byte[] content = pattern(300 * KIB, 2);
         Files.write(f, content);
@@ -104,6 +105,8 @@ class BvecqUringTest {
 
     @Test
     void aSingleEntryOfARegisteredPoolGoesAsReadFixedAndWriteFixed() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READV, Opcode.IORING_OP_WRITEV, Opcode.IORING_OP_READ_FIXED, Opcode.IORING_OP_WRITE_FIXED);
+        Fixtures.require("register/BUFFERS_SPARSE", IoUringFeatures.missingSparseBuffers());
         Path f = dir.resolve("fixed");
         byte[] content = pattern(64 * KIB, 3);
         try (FolioPool pool = new FolioPool(8 << 20); IoUring ring = IoUring.open(8); BvecqUring bq = new BvecqUring(ring);
@@ -131,6 +134,7 @@ class BvecqUringTest {
 
     @Test
     void sendmsgAndRecvmsgOfChainRangesOverLoopback() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_SENDMSG, Opcode.IORING_OP_RECVMSG);
         byte[] content = pattern(200 * KIB, 4);
         try (FolioPool pool = new FolioPool(8 << 20); IoUring ring = IoUring.open(8); BvecqUring bq = new BvecqUring(ring);
              Fixtures.Loopback tcp = Fixtures.Loopback.open(); BvecqBuffer out = chainOf(pool, content, 16 * KIB);
@@ -152,6 +156,7 @@ class BvecqUringTest {
 
     @Test
     void theChainsMemoryOutlivesItsOwnerUntilTheCompletion() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECVMSG);
         try (FolioPool pool = new FolioPool(8 << 20); IoUring ring = IoUring.open(8); BvecqUring bq = new BvecqUring(ring);
              Fixtures.Loopback tcp = Fixtures.Loopback.open(); BvecqIter it = new BvecqIter(); Arena a = Arena.ofConfined()) {
             BvecqBuffer in = BvecqBuffer.allocate(pool, 64 * KIB, 64 * KIB);
@@ -170,6 +175,7 @@ class BvecqUringTest {
 
     @Test
     void closingTheRingPutsTheReferencesOfCancelledOperations() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECVMSG, Opcode.IORING_OP_ASYNC_CANCEL);
         try (FolioPool pool = new FolioPool(8 << 20); Fixtures.Loopback tcp = Fixtures.Loopback.open();
              BvecqIter it = new BvecqIter()) {
             IoUring ring = IoUring.open(8);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
@@ -43,7 +42,10 @@ class FileIoTest {
         if (kind.equals("blocking")) {
             return FileIo.blocking();
         }
-        assumeTrue(IoUring.isAvailable(), IoUring::unavailableReason);
+        // what UringFileIo and its BvecqUring prepare
+        Fixtures.requireOps(Opcode.IORING_OP_READ, Opcode.IORING_OP_WRITE, Opcode.IORING_OP_READV,
+                Opcode.IORING_OP_WRITEV, Opcode.IORING_OP_FSYNC, Opcode.IORING_OP_FALLOCATE, Opcode.IORING_OP_SENDMSG,
+                Opcode.IORING_OP_RECVMSG);
         return FileIo.uring(8);
     }
 

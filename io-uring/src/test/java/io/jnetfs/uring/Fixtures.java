@@ -10,14 +10,51 @@ import io.jnetfs.ffm.gen.in_addr;
 import io.jnetfs.ffm.gen.iovec;
 import io.jnetfs.ffm.gen.msghdr;
 import io.jnetfs.ffm.gen.sockaddr_in;
+import io.jnetfs.testkit.Require;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 
-/** Real files and real loopback TCP sockets for the tests, through the same native gateway. */
+/**
+ * Real files and real loopback TCP sockets for the tests, through the same native gateway; and the
+ * feature checks every test starts with, each probing the exact thing the test uses (see
+ * {@link IoUringFeatures}): a missing one skips the test with the reason, or fails it where the run
+ * demands it ({@code -Djnetfs.require}).
+ */
 final class Fixtures {
     private Fixtures() {
+    }
+
+    /** Requires {@code "io_uring"}: rings can be set up here (Linux 5.11+, no seccomp filter or sysctl against it). */
+    static void requireUring() {
+        Require.feature("io_uring", IoUring.unavailableReason());
+    }
+
+    /** Requires {@code "io_uring/op/<NAME>"} for each opcode, by the kernel's opcode probe. */
+    static void requireOps(int... opcodes) {
+        requireUring();
+        for (int op : opcodes) {
+            Require.feature("io_uring/op/" + Opcode.name(op).substring("IORING_OP_".length()),
+                    IoUringFeatures.missingOpcode(op));
+        }
+    }
+
+    /**
+     * Requires {@code "io_uring/setup/<NAME>"}, named after the newest of {@code flags}, by setting up a
+     * ring with them.
+     */
+    static void requireSetup(int flags) {
+        requireUring();
+        String names = RingSetup.setupFlagNames(Integer.highestOneBit(flags));
+        Require.feature("io_uring/setup/" + names.substring("IORING_SETUP_".length()),
+                IoUringFeatures.missingSetupFlags(flags));
+    }
+
+    /** Requires {@code "io_uring/<name>"}, whose reason a probe of {@link IoUringFeatures} gave. */
+    static void require(String name, String missing) {
+        requireUring();
+        Require.feature("io_uring/" + name, missing);
     }
 
     /** Opens {@code file} with {@code flags} (O_CREAT adds mode 0644). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Native;
@@ -18,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,9 +28,9 @@ class IoUringFileOpsTest {
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void uring() {
-        assumeTrue(IoUring.isAvailable(), IoUring::unavailableReason);
+    @BeforeEach
+    void uring() {
+        Fixtures.requireUring();
     }
 
     private static byte[] bytes(MemorySegment m) {
@@ -40,6 +39,7 @@ class IoUringFileOpsTest {
 
     @Test
     void writeThenReadBack() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_WRITE, Opcode.IORING_OP_READ);
         Path f = dir.resolve("rw");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -60,6 +60,7 @@ class IoUringFileOpsTest {
 
     @Test
     void writevThenReadvThreeSegments() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_WRITEV, Opcode.IORING_OP_READV);
         Path f = dir.resolve("vec");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -94,6 +95,7 @@ class IoUringFileOpsTest {
 
     @Test
     void shortReadsAtEndOfFile() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READ, Opcode.IORING_OP_READV);
         Path f = dir.resolve("short");
         Files.write(f, new byte[5000]);
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
@@ -115,6 +117,7 @@ class IoUringFileOpsTest {
 
     @Test
     void readAtFilePositionWithOffsetMinusOne() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READ);
         Path f = dir.resolve("pos");
         Files.write(f, "0123456789".getBytes());
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
@@ -132,6 +135,7 @@ class IoUringFileOpsTest {
 
     @Test
     void linkedWriteThenFsyncCompleteInOrder() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_WRITE, Opcode.IORING_OP_FSYNC);
         Path f = dir.resolve("linked");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_WRONLY());
@@ -161,6 +165,7 @@ class IoUringFileOpsTest {
 
     @Test
     void drainWaitsForEverythingBefore() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_WRITE, Opcode.IORING_OP_FSYNC);
         Path f = dir.resolve("drain");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(16)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -178,6 +183,7 @@ class IoUringFileOpsTest {
 
     @Test
     void fallocateReservesSpace() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_FALLOCATE);
         Path f = dir.resolve("falloc");
         try (IoUring ring = IoUring.open(4)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -194,6 +200,7 @@ class IoUringFileOpsTest {
 
     @Test
     void openatThenCloseThroughTheRing() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_OPENAT, Opcode.IORING_OP_CLOSE);
         Path f = dir.resolve("opened");
         Files.writeString(f, "hello");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(4)) {
@@ -216,6 +223,7 @@ class IoUringFileOpsTest {
 
     @Test
     void fixedBuffersAndFixedFiles() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READ, Opcode.IORING_OP_READ_FIXED, Opcode.IORING_OP_WRITE_FIXED);
         Path f = dir.resolve("fixed");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -262,6 +270,7 @@ class IoUringFileOpsTest {
 
     @Test
     void errorsComeBackAsNegativeErrnoAndNameTheOpcode() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_READV, Opcode.IORING_OP_FSYNC);
         Path f = dir.resolve("err");
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.open(8)) {
             int fd = Fixtures.open(f, LibC.O_CREAT() | LibC.O_RDWR());
@@ -295,6 +304,7 @@ class IoUringFileOpsTest {
 
     @Test
     void moreSqesThanTheRingHoldsAreAllSubmittedAndCompleted() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_NOP, Opcode.IORING_OP_READ);
         Path f = dir.resolve("many");
         Files.write(f, new byte[4096]);
         try (Arena a = Arena.ofConfined(); IoUring ring = IoUring.builder().entries(8).cqEntries(1024).build()) {
@@ -323,6 +333,7 @@ class IoUringFileOpsTest {
 
     @Test
     void cqOverflowLosesNoCompletion() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_NOP);
         try (IoUring ring = IoUring.builder().entries(4).cqEntries(8).build()) {
             int n = 500;
             for (int i = 0; i < n; i++) {
@@ -348,6 +359,7 @@ class IoUringFileOpsTest {
 
     @Test
     void spilledCompletionsAfterEbusyAreDeliveredFirstAndInOrder() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_NOP);
         // the -EBUSY path of older kernels: CQEs are moved out of the ring to let the kernel flush
         try (IoUring ring = IoUring.builder().entries(4).cqEntries(8).build()) {
             for (int i = 0; i < 6; i++) {
@@ -372,6 +384,7 @@ class IoUringFileOpsTest {
 
     @Test
     void linkChainThatDoesNotFitIsRefused() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_NOP);
         try (IoUring ring = IoUring.open(2)) {
             ring.prepNop(SqeFlags.IOSQE_IO_LINK, 1);
             ring.prepNop(SqeFlags.IOSQE_IO_LINK, 2);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Native;
@@ -16,7 +15,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,9 +23,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class IoUringSocketOpsTest {
 
-    @BeforeAll
-    static void uring() {
-        assumeTrue(IoUring.isAvailable(), IoUring::unavailableReason);
+    @BeforeEach
+    void uring() {
+        Fixtures.requireUring();
     }
 
     private static byte[] bytes(MemorySegment m) {
@@ -35,6 +34,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void sendmsgAndRecvmsgOverLoopbackTcp() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_SENDMSG, Opcode.IORING_OP_RECVMSG);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             MemorySegment[] out = {Fixtures.pattern(a, 300, 1), Fixtures.pattern(a, 5000, 2)};
             MemorySegment in = a.allocate(5300);
@@ -51,6 +51,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void sendAndRecvOverLoopbackTcp() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_SEND, Opcode.IORING_OP_RECV);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             MemorySegment out = Fixtures.pattern(a, 1000, 7);
             MemorySegment in = a.allocate(1000);
@@ -72,6 +73,8 @@ class IoUringSocketOpsTest {
 
     @Test
     void sendZcCompletesTwiceResultThenNotification() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_SEND_ZC, Opcode.IORING_OP_RECV);
+        Fixtures.require("op/SEND_ZC/REPORT_USAGE", IoUringFeatures.missingSendZcReportUsage());
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             MemorySegment out = Fixtures.pattern(a, 64 * 1024, 3);
             MemorySegment in = a.allocate(64 * 1024);
@@ -97,6 +100,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void sendmsgZcCompletesTwice() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_SENDMSG_ZC, Opcode.IORING_OP_RECV);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             MemorySegment out = Fixtures.pattern(a, 8192, 4);
             MemorySegment in = a.allocate(8192);
@@ -115,6 +119,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void timeoutFiresWithEtimeOrEndsOnCount() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_TIMEOUT, Opcode.IORING_OP_NOP);
         try (IoUring ring = IoUring.open(8)) {
             Fixtures.Recorder rec = new Fixtures.Recorder(8);
             long t0 = System.nanoTime();
@@ -135,6 +140,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void linkTimeoutCancelsARecvThatNeverCompletes() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECV, Opcode.IORING_OP_LINK_TIMEOUT);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             Fixtures.Recorder rec = new Fixtures.Recorder(8);
             ring.prepRecv(tcp.server(), a.allocate(100), 0, SqeFlags.IOSQE_IO_LINK, 1);
@@ -157,6 +163,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void asyncCancelOfAPendingRecv() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECV, Opcode.IORING_OP_ASYNC_CANCEL);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             Fixtures.Recorder rec = new Fixtures.Recorder(8);
             long token = ring.prepRecv(tcp.server(), a.allocate(100), 0, 0, 1);
@@ -175,6 +182,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void closingARingCancelsWhatIsInFlightAndWaitsForIt() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECV, Opcode.IORING_OP_TIMEOUT, Opcode.IORING_OP_ASYNC_CANCEL);
         try (Arena a = Arena.ofConfined(); Fixtures.Loopback tcp = Fixtures.Loopback.open()) {
             IoUring ring = IoUring.builder().entries(8).closeTimeout(Duration.ofSeconds(5)).build();
             for (int i = 0; i < 5; i++) {
@@ -197,6 +205,7 @@ class IoUringSocketOpsTest {
 
     @Test
     void memoryOfAnInFlightSqeStaysReachableUntilItsCompletion() throws Exception {
+        Fixtures.requireOps(Opcode.IORING_OP_RECV);
         try (Fixtures.Loopback tcp = Fixtures.Loopback.open(); IoUring ring = IoUring.open(8)) {
             WeakReference<MemorySegment> ref = prepRecvIntoGarbage(ring, tcp.server());
             ring.submit();

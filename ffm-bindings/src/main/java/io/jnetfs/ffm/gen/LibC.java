@@ -806,6 +806,42 @@ public class LibC extends LibC$shared {
     public static int AT_EMPTY_PATH() {
         return AT_EMPTY_PATH;
     }
+    private static final int IORING_OFF_PBUF_SHIFT = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_OFF_PBUF_SHIFT 16
+     * }
+     */
+    public static int IORING_OFF_PBUF_SHIFT() {
+        return IORING_OFF_PBUF_SHIFT;
+    }
+    private static final int SPLICE_F_MOVE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define SPLICE_F_MOVE 1
+     * }
+     */
+    public static int SPLICE_F_MOVE() {
+        return SPLICE_F_MOVE;
+    }
+    private static final int SPLICE_F_NONBLOCK = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define SPLICE_F_NONBLOCK 2
+     * }
+     */
+    public static int SPLICE_F_NONBLOCK() {
+        return SPLICE_F_NONBLOCK;
+    }
+    private static final int SPLICE_F_MORE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define SPLICE_F_MORE 4
+     * }
+     */
+    public static int SPLICE_F_MORE() {
+        return SPLICE_F_MORE;
+    }
     /**
      * {@snippet lang=c :
      * typedef unsigned long size_t
@@ -4898,6 +4934,15 @@ public class LibC extends LibC$shared {
     public static int IORING_OP_LAST() {
         return IORING_OP_LAST;
     }
+    private static final int IORING_CQE_BUFFER_SHIFT = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IORING_CQE_BUFFER_SHIFT = 16
+     * }
+     */
+    public static int IORING_CQE_BUFFER_SHIFT() {
+        return IORING_CQE_BUFFER_SHIFT;
+    }
     private static final int IORING_REGISTER_BUFFERS = (int)0L;
     /**
      * {@snippet lang=c :
@@ -5700,6 +5745,42 @@ public class LibC extends LibC$shared {
            throw new AssertionError("should not reach here", ex$);
         }
     }
+    private static final int IOU_PBUF_RING_MMAP = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IOU_PBUF_RING_MMAP = 1
+     * }
+     */
+    public static int IOU_PBUF_RING_MMAP() {
+        return IOU_PBUF_RING_MMAP;
+    }
+    private static final int IOU_PBUF_RING_INC = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.IOU_PBUF_RING_INC = 2
+     * }
+     */
+    public static int IOU_PBUF_RING_INC() {
+        return IOU_PBUF_RING_INC;
+    }
+    private static final int SOCKET_URING_OP_SIOCINQ = (int)0L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.SOCKET_URING_OP_SIOCINQ = 0
+     * }
+     */
+    public static int SOCKET_URING_OP_SIOCINQ() {
+        return SOCKET_URING_OP_SIOCINQ;
+    }
+    private static final int SOCKET_URING_OP_SIOCOUTQ = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.SOCKET_URING_OP_SIOCOUTQ = 1
+     * }
+     */
+    public static int SOCKET_URING_OP_SIOCOUTQ() {
+        return SOCKET_URING_OP_SIOCOUTQ;
+    }
     private static final int AF_UNIX = (int)1L;
     /**
      * {@snippet lang=c :
@@ -5744,15 +5825,6 @@ public class LibC extends LibC$shared {
      */
     public static int SO_SNDTIMEO() {
         return SO_SNDTIMEO;
-    }
-    private static final MemorySegment MAP_FAILED = MemorySegment.ofAddress(-1L);
-    /**
-     * {@snippet lang=c :
-     * #define MAP_FAILED (void*) -1
-     * }
-     */
-    public static MemorySegment MAP_FAILED() {
-        return MAP_FAILED;
     }
     private static final long UTIME_NOW = 1073741823L;
     /**
@@ -6141,6 +6213,15 @@ public class LibC extends LibC$shared {
     public static int IORING_SETUP_DEFER_TASKRUN() {
         return IORING_SETUP_DEFER_TASKRUN;
     }
+    private static final int IORING_URING_CMD_FIXED = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_URING_CMD_FIXED 1
+     * }
+     */
+    public static int IORING_URING_CMD_FIXED() {
+        return IORING_URING_CMD_FIXED;
+    }
     private static final int IORING_FSYNC_DATASYNC = (int)1L;
     /**
      * {@snippet lang=c :
@@ -6186,6 +6267,15 @@ public class LibC extends LibC$shared {
     public static int IORING_TIMEOUT_ETIME_SUCCESS() {
         return IORING_TIMEOUT_ETIME_SUCCESS;
     }
+    private static final int SPLICE_F_FD_IN_FIXED = (int)2147483648L;
+    /**
+     * {@snippet lang=c :
+     * #define SPLICE_F_FD_IN_FIXED 2147483648
+     * }
+     */
+    public static int SPLICE_F_FD_IN_FIXED() {
+        return SPLICE_F_FD_IN_FIXED;
+    }
     private static final int IORING_ASYNC_CANCEL_ALL = (int)1L;
     /**
      * {@snippet lang=c :
@@ -6230,6 +6320,15 @@ public class LibC extends LibC$shared {
      */
     public static int IORING_RECVSEND_POLL_FIRST() {
         return IORING_RECVSEND_POLL_FIRST;
+    }
+    private static final int IORING_RECV_MULTISHOT = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_RECV_MULTISHOT 2
+     * }
+     */
+    public static int IORING_RECV_MULTISHOT() {
+        return IORING_RECV_MULTISHOT;
     }
     private static final int IORING_RECVSEND_FIXED_BUF = (int)4L;
     /**
@@ -6384,6 +6483,15 @@ public class LibC extends LibC$shared {
     public static int IORING_ENTER_EXT_ARG() {
         return IORING_ENTER_EXT_ARG;
     }
+    private static final int IORING_ENTER_REGISTERED_RING = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_ENTER_REGISTERED_RING 16
+     * }
+     */
+    public static int IORING_ENTER_REGISTERED_RING() {
+        return IORING_ENTER_REGISTERED_RING;
+    }
     private static final int IORING_FEAT_SINGLE_MMAP = (int)1L;
     /**
      * {@snippet lang=c :
@@ -6536,6 +6644,24 @@ public class LibC extends LibC$shared {
      */
     public static int O_TMPFILE() {
         return O_TMPFILE;
+    }
+    private static final int IORING_CQE_F_BUF_MORE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_CQE_F_BUF_MORE 16
+     * }
+     */
+    public static int IORING_CQE_F_BUF_MORE() {
+        return IORING_CQE_F_BUF_MORE;
+    }
+    private static final long IORING_OFF_PBUF_RING = 2147483648L;
+    /**
+     * {@snippet lang=c :
+     * #define IORING_OFF_PBUF_RING 2147483648
+     * }
+     */
+    public static long IORING_OFF_PBUF_RING() {
+        return IORING_OFF_PBUF_RING;
     }
 }
 
