@@ -105,7 +105,7 @@ public final class P9FileChannel extends FileChannel {
         if (!(Objects.requireNonNull(path, "path") instanceof P9Path p)) {
             throw new ProviderMismatchException("not a p9 path: " + path);
         }
-        return open(p, Set.of(options), 0);
+        return open(p, new java.util.HashSet<>(java.util.Arrays.asList(options)), 0);
     }
 
     /** Opens for the provider: {@code newByteChannel}, {@code newFileChannel}, streams. */

@@ -186,16 +186,16 @@ public final class P9FileSystem extends FileSystem {
         return principals;
     }
 
-    /** Tracks a channel, stream or directory stream that {@link #close()} closes if its user did not. */
+    /**
+     * Tracks a channel, stream or directory stream that {@link #close()} closes if its user did not.
+     *
+     * @throws ClosedFileSystemException if the file system closed meanwhile (close() may have missed
+     *     it): the caller gives back what it holds
+     */
     void opened(Closeable c) {
         open.add(c);
-        if (closed) { // closed meanwhile: close() may have missed it
+        if (closed) {
             open.remove(c);
-            try {
-                c.close();
-            } catch (IOException e) {
-                // nothing was written through it yet
-            }
             throw new ClosedFileSystemException();
         }
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 final class P9InputStream extends InputStream {
     private final P9FileChannel ch;
+    private final byte[] one = new byte[1];
     private long position;
     private boolean closed;
 
@@ -22,7 +23,6 @@ final class P9InputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         int n = read(one, 0, 1);
         return n < 0 ? -1 : one[0] & 0xFF;
     }
