@@ -83,9 +83,8 @@ final class P9Inode {
     private void closeNow() throws IOException {
         IOException failure = null;
         try {
-            // flush before close: NetfsFile.close writes back only what is still dirty and does not wait
-            // for a background writeback already in flight, whose Twrites the clunk below would overtake
-            // (diod's workers then drop them: data lost)
+            // every Twrite acknowledged before the clunk below overtakes it (diod's workers would drop
+            // it: data lost); NetfsFile.close waits for a background writeback too, this says it here
             file.flush();
         } catch (IOException e) {
             failure = e;
