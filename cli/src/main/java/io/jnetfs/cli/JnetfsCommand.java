@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Copy, list and manage files on 9P2000.L servers through the jnetfs netfs engine and its disk cache.",
             "",
-            "Remote paths are 9p://HOST[:PORT]/PATH (port 564 by default) inside the export named by --aname; "
-                + "local paths are plain paths.", ""},
+            "Remote paths are 9p://HOST[:PORT]/PATH or p9://HOST[:PORT]/PATH (port 564 by default) inside the export "
+                + "named by --aname; local paths are plain paths.", ""},
         subcommands = {CatCommand.class, CpCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
             MkdirCommand.class, MvCommand.class, ExtentsCommand.class, StatsCommand.class, CacheCommand.class,
             DemoCommand.class, ServeCommand.class},

@@ -4,16 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A remote operand, {@code 9p://HOST[:PORT]/PATH}: the server and a slash-separated path inside the
- * export ({@code --aname} names the export; diod names its exports by their path).
+ * A remote operand, {@code 9p://HOST[:PORT]/PATH} or {@code p9://HOST[:PORT]/PATH} (the URI scheme of
+ * the {@code java.nio.file} provider, module p9-nio: {@code 9p} cannot be a URI scheme, which must begin
+ * with a letter): the server and a slash-separated path inside the export ({@code --aname} names the
+ * export; diod names its exports by their path).
  *
  * @param host the server's host name or IPv4 address
  * @param port the TCP port ({@value #DEFAULT_PORT} when the operand names none)
  * @param path the path inside the export without leading or trailing slashes, {@code ""} for its root
  */
 public record RemotePath(String host, int port, String path) {
-    /** The scheme prefix that marks a remote operand. */
+    /** The scheme prefix that marks a remote operand, and the one it is printed with. */
     public static final String SCHEME = "9p://";
+    /** The other prefix of a remote operand: the p9 provider's URI scheme, {@code p9://}. */
+    public static final String URI_SCHEME = "p9://";
     /** The 9P port registered with IANA ({@code 564/tcp}). */
     public static final int DEFAULT_PORT = 564;
 
@@ -28,16 +32,18 @@ public record RemotePath(String host, int port, String path) {
     }
 
     /**
-     * {@return whether {@code operand} is remote (starts with {@value #SCHEME})}
+     * {@return whether {@code operand} is remote (starts with {@value #SCHEME} or {@value #URI_SCHEME})}
      *
      * @param operand a command-line operand
      */
     public static boolean isRemote(String operand) {
-        return operand.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
+        return operand.regionMatches(true, 0, SCHEME, 0, SCHEME.length())
+                || operand.regionMatches(true, 0, URI_SCHEME, 0, URI_SCHEME.length());
     }
 
     /**
-     * Parses {@code 9p://HOST[:PORT]/PATH}. Empty and {@code "."} path components are dropped.
+     * Parses {@code 9p://HOST[:PORT]/PATH} (or {@code p9://...}). Empty and {@code "."} path components
+     * are dropped.
      *
      * @param operand the operand
      * @return the remote path
@@ -45,9 +51,10 @@ public record RemotePath(String host, int port, String path) {
      */
     public static RemotePath parse(String operand) throws CommandFailure {
         if (!isRemote(operand)) {
-            throw CommandFailure.usage("not a remote path (" + SCHEME + "HOST[:PORT]/PATH): " + operand);
+            throw CommandFailure.usage("not a remote path (" + SCHEME + "HOST[:PORT]/PATH or " + URI_SCHEME
+                    + "HOST[:PORT]/PATH): " + operand);
         }
-        String rest = operand.substring(SCHEME.length());
+        String rest = operand.substring(SCHEME.length()); // both prefixes are five characters
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
         String path = slash < 0 ? "" : rest.substring(slash + 1);

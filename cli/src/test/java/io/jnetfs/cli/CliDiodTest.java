@@ -148,6 +148,8 @@ class CliDiodTest {
         Path src = file(export.resolve("r.bin"), random(2 << 20, 5), "rw-r--r--");
         ok(cli.run("cp", url + "/r.bin", url + "/r2.bin"));
         assertSameFile(src, export.resolve("r2.bin"));
+        ok(cli.run("cp", url + "/r.bin", "p9" + url.substring("9p".length()) + "/r3.bin")); // the URI scheme too
+        assertSameFile(src, export.resolve("r3.bin"));
         CliHarness.Result same = cli.run("cp", url + "/r.bin", url + "/r.bin");
         assertEquals(ExitCodes.IO, same.code(), same.toString());
     }

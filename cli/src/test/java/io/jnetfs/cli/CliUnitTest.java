@@ -33,6 +33,17 @@ class CliUnitTest {
     }
 
     @Test
+    void theProvidersUriSchemeIsARemotePathToo() throws CommandFailure {
+        assertTrue(RemotePath.isRemote("p9://h/x") && RemotePath.isRemote("P9://h/x") && !RemotePath.isRemote("p9:/h"));
+        assertEquals(new RemotePath("127.0.0.1", 5640, "a/b"), RemotePath.parse("p9://127.0.0.1:5640/a/b/"));
+        assertEquals(RemotePath.parse("9p://h:1/x"), RemotePath.parse("p9://h:1/x"));
+        assertEquals("9p://h:1/x", RemotePath.parse("p9://h:1/x").toString(), "printed in one form");
+        for (String bad : new String[] {"p9://", "p9://h:0/x", "p9://u@h/x"}) {
+            assertEquals(ExitCodes.USAGE, assertThrows(CommandFailure.class, () -> RemotePath.parse(bad), bad).exitCode());
+        }
+    }
+
+    @Test
     void malformedRemotePathsAreUsageErrors() {
         for (String bad : new String[] {"9p://", "9p://:5/x", "9p://h:0/x", "9p://h:65536/x", "9p://h:x/y",
             "9p://[::1]:5/x", "9p://u@h/x", "/local"}) {

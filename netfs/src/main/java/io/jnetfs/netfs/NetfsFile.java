@@ -396,8 +396,8 @@ public final class NetfsFile implements AutoCloseable {
     }
 
     /**
-     * Writes back what is dirty and closes the handle; the page cache keeps the file's folios.
-     * Idempotent.
+     * Writes back what is dirty, waits for every writeback in flight (a background one too: the caller
+     * clunks its fid next) and closes the handle; the page cache keeps the file's folios. Idempotent.
      *
      * @throws IOException if writeback failed: the data is not lost, it stays dirty in the page cache
      */
@@ -407,7 +407,7 @@ public final class NetfsFile implements AutoCloseable {
             return;
         }
         try {
-            if (inode.mapping.hasDirty() || inode.wbError < 0) {
+            if (inode.mapping.hasDirty() || !inode.writesInFlight.isEmpty() || inode.wbError < 0) {
                 flush();
             }
         } finally {

@@ -53,10 +53,17 @@ public final class NetfsInode {
         }
     }
 
-    /** The server acknowledged data up to {@code end}: its size and the zero point follow. */
+    /**
+     * The server acknowledged data up to {@code end}: its size and the zero point follow. The zero
+     * point must: a folio written back past the old one and then evicted is read again from the server,
+     * not made of zeroes (the kernel moves {@code zero_point} when it releases such a folio).
+     */
     synchronized void serverHas(long end) {
         if (end > remoteSize) {
             remoteSize = end;
+        }
+        if (end > zeroPoint) {
+            zeroPoint = end;
         }
     }
 

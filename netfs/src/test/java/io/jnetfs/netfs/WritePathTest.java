@@ -211,4 +211,41 @@ class WritePathTest {
             assertArrayEquals(model, Files.readAllBytes(server));
         }
     }
+
+    @Test
+    void foliosWrittenBackAndEvictedPastTheOldEndAreReadBackFromTheServer() throws IOException {
+        Path server = server(new byte[0]);
+        try (Netfs n = netfs(1L << 20); LocalTestFs fs = new LocalTestFs(server, 65536, 19)) {
+            NetfsFile f = n.open(fs, 0, null);
+            byte[] model = new byte[8 << 20];
+            new Random(20).nextBytes(model);
+            for (int pos = 0; pos < model.length; pos += 65536) {
+                f.write(pos, model, pos, 65536);
+            }
+            f.flush();
+            assertTrue(n.pageCache().evictions() > 0, "the page cache of 1 MiB evicted written-back folios");
+            byte[] back = new byte[model.length];
+            for (int pos = 0; pos < back.length; pos += 1 << 20) {
+                assertEquals(1 << 20, f.read(pos, back, pos, 1 << 20));
+            }
+            // the server acknowledged every byte: nothing past the size it had at open reads as zeroes now
+            assertArrayEquals(model, back);
+            f.close();
+        }
+    }
+
+    @Test
+    void closeWaitsForABackgroundWritebackInFlight() throws IOException {
+        Path server = server(new byte[0]);
+        try (Netfs n = netfs(8L << 20); LocalTestFs fs = new LocalTestFs(server, 65536, 21)) {
+            fs.delayMicros = 20_000; // each Twrite completes 20 ms later, on another thread
+            NetfsFile f = n.open(fs, 0, null);
+            byte[] model = new byte[1 << 20]; // past a sixteenth of the page cache: background writeback starts
+            new Random(22).nextBytes(model);
+            f.write(0, model, 0, model.length);
+            assertFalse(f.inode().mapping().hasDirty(), "every folio is under writeback, none dirty");
+            f.close();
+            assertArrayEquals(model, Files.readAllBytes(server), "close returned before the writeback ended");
+        }
+    }
 }

@@ -1,0 +1,15 @@
+package io.jnetfs.p9.nio;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+
+/** The scenarios on the real diod against the default provider. */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class DiodScenariosTest extends ScenariosTestBase {
+    @BeforeAll
+    static void startServer() throws IOException {
+        start(Peers::diod);
+    }
+}
