@@ -1,7 +1,6 @@
 package io.jnetfs.p9;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.jnetfs.testkit.Require;
 import io.jnetfs.uring.IoUring;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -9,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 class UringBulkDiodTest extends P9DiodTestBase {
     @BeforeAll
     static void needUring() {
-        assumeTrue(IoUring.isAvailable(), () -> "io_uring unavailable: " + IoUring.unavailableReason());
+        Require.feature("io_uring", IoUring.unavailableReason());
     }
 
     @Override

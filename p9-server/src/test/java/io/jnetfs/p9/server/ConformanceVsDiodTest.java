@@ -1,7 +1,6 @@
 package io.jnetfs.p9.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.p9.Dirent;
 import io.jnetfs.p9.Fid;
@@ -11,7 +10,10 @@ import io.jnetfs.p9.P9Exception;
 import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.P9StatFs;
+import io.jnetfs.p9.PeerOptions;
 import io.jnetfs.p9.Qid;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -49,7 +51,7 @@ class ConformanceVsDiodTest {
 
     @BeforeAll
     static void dirs() throws IOException {
-        assumeTrue(DiodPeer.available(), DiodPeer.UNAVAILABLE);
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         base = Files.createTempDirectory("p9-server-conformance-");
     }
 
@@ -64,8 +66,8 @@ class ConformanceVsDiodTest {
         Path b = Files.createDirectory(base.resolve("jnetfs"));
         List<String> diod;
         List<String> ours;
-        try (DiodPeer d = DiodPeer.start(a, false, false)) {
-            diod = scenario(d.options(), a);
+        try (Diod d = Diod.start(a)) {
+            diod = scenario(PeerOptions.root(d), a);
         }
         try (P9Server s = ServerFixture.builder(b).build().start()) {
             ours = scenario(ServerFixture.options(s), b);
@@ -83,8 +85,8 @@ class ConformanceVsDiodTest {
         }
         List<String> diod;
         List<String> ours;
-        try (DiodPeer d = DiodPeer.start(a, false, true)) {
-            diod = readOnlyScenario(d.options(), a);
+        try (Diod d = Diod.builder(a).readOnly(true).start()) {
+            diod = readOnlyScenario(PeerOptions.root(d), a);
         }
         try (P9Server s = ServerFixture.builder(b).readOnly(true).build().start()) {
             ours = readOnlyScenario(ServerFixture.options(s), b);
