@@ -1,42 +1,32 @@
 package io.jnetfs.benchmarks.p9;
 
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.DiodTools;
+import io.jnetfs.peers.PeerMode;
+import io.jnetfs.peers.PeerServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A diod process for the p9 benchmarks ({@code diod -f -n -l 127.0.0.1:PORT -e DIR -c /dev/null -L
- * stderr}) and the page-cached file they read. Loopback only.
+ * The page-cached 1 GiB file the p9 and netfs benchmarks read from diod, its export directory, the diod
+ * that serves it (the project's fixture, {@link Diod}, always as a local process: its CPU time is read
+ * from {@code /proc} and it can be pinned with {@code taskset}) and the diodcat command that reads it.
+ * Loopback only.
  */
-public final class Diod implements AutoCloseable {
-    /** Where Debian installs diod. */
-    public static final Path DIOD = Path.of("/usr/sbin/diod");
-    /** Where Debian installs diodcat. */
-    public static final Path DIODCAT = Path.of("/usr/sbin/diodcat");
-    /** The only address used. */
-    public static final String HOST = "127.0.0.1";
+public final class BenchFile {
     /** Size of the benchmark file. */
     public static final long FILE_SIZE = 1L << 30;
     /** Name of the benchmark file in the export directory. */
     public static final String FILE_NAME = "read-1g.bin";
 
-    private final Process process;
-    private final int port;
-    private final Path export;
-
-    private Diod(Process process, int port, Path export) {
-        this.process = process;
-        this.port = port;
-        this.export = export;
+    private BenchFile() {
     }
 
     /** @return the export directory of the benchmarks: {@code $TMPDIR/jnetfs-p9-bench} (on the root file system) */
@@ -69,7 +59,7 @@ public final class Diod implements AutoCloseable {
                     }
                 }
             }
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
         }
         try (FileChannel ch = FileChannel.open(f)) {
             ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
@@ -81,55 +71,17 @@ public final class Diod implements AutoCloseable {
     }
 
     /**
-     * Starts diod exporting {@code export} on a free loopback port and waits until it accepts.
+     * Starts diod as a local process exporting {@code export} on a free loopback port.
      *
+     * @param export the directory to export
      * @return the running diod, which the caller closes
+     * @throws IOException where diod is not installed (the reason) or does not start
      */
-    public static Diod start(Path export) throws IOException {
-        if (!Files.isExecutable(DIOD)) {
-            throw new IOException("diod is not installed (apt-get install diod)");
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(HOST, 0));
-            port = s.getLocalPort();
-        }
-        Process p = new ProcessBuilder(List.of(DIOD.toString(), "-f", "-n", "-l", HOST + ":" + port, "-e",
-                export.toAbsolutePath().toString(), "-c", "/dev/null", "-L", "stderr"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Diod d = new Diod(p, port, export.toAbsolutePath());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(HOST, port), 1000);
-                return d;
-            } catch (IOException e) {
-                if (!p.isAlive() || System.nanoTime() - deadline > 0) {
-                    d.close();
-                    throw new IOException("diod did not start on port " + port, e);
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted", ie);
-                }
-            }
-        }
+    public static Diod startDiod(Path export) throws IOException {
+        return Diod.builder(export).mode(PeerMode.PROCESS).start();
     }
 
-    /** @return diod's process id */
-    public long pid() {
-        return process.pid();
-    }
-
-    /** @return diod's CPU time so far (user + system, all threads), in seconds */
-    public double cpuSeconds() {
-        return cpuSeconds(process.pid());
-    }
-
-    /** @return a process's CPU time so far (user + system), in seconds, from {@code /proc/PID/stat} */
+    /** @return a process's CPU time so far (user + system, all threads), in seconds, from {@code /proc/PID/stat} */
     public static double cpuSeconds(long pid) {
         try {
             String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -141,38 +93,14 @@ public final class Diod implements AutoCloseable {
         }
     }
 
-    /** @return diod's port */
-    public int port() {
-        return port;
-    }
-
-    /** @return the exported directory (the aname) */
-    public Path export() {
-        return export;
-    }
-
     /**
      * The diodcat command that reads the benchmark file once to stdout, one 64 KiB read at a time.
      *
+     * @param server the diod exporting {@link #exportDir()}
      * @return the command line
      */
-    public List<String> diodcatCommand() {
-        return List.of(DIODCAT.toString(), "-s", HOST + ":" + port, "-m", "65536", "-a", export.toString(), FILE_NAME);
-    }
-
-    /** Stops diod. Idempotent. */
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
-        }
+    public static List<String> diodcatCommand(PeerServer server) {
+        return List.of(DiodTools.DIODCAT.toString(), "-s", server.host() + ":" + server.port(), "-m", "65536", "-a",
+                server.aname(), FILE_NAME);
     }
 }
