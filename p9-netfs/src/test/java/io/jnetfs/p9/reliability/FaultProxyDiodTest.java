@@ -221,13 +221,15 @@ class FaultProxyDiodTest {
             long t0 = System.nanoTime();
             P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
             assertEquals("ETIMEDOUT", e.errnoName(), e.getMessage());
+            // the failure is recorded first; the receiving thread then completes what was in flight and
+            // frees the tags (P9Connection.failAll): wait for both, within the same bound
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (c.failure() == null && System.nanoTime() < deadline) {
+            while ((c.failure() == null || c.tagsInUse() > 0) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
             assertNotNull(c.failure(), "the unanswered Tflush fails the connection");
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3));
-            assertEquals(0, c.tagsInUse());
+            assertEquals(0, c.tagsInUse(), "the failed connection frees every tag");
         }
         assertTrue(proxy.faults(Fault.STALL) >= 1, proxy.toString());
     }
