@@ -1,12 +1,9 @@
 package io.jnetfs.cli;
 
-import io.jnetfs.ffm.Native;
-import io.jnetfs.ffm.gen.LibC;
-import io.jnetfs.ffm.gen.stat;
+import io.jnetfs.ffm.FileStat;
+import io.jnetfs.ffm.PathCalls;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -82,8 +79,7 @@ final class CacheCommand extends Subcommand {
         if (!Files.isDirectory(dir)) {
             return out;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.meta"); Arena a = Arena.ofConfined()) {
-            MemorySegment st = stat.allocate(a);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.meta")) {
             for (Path meta : ds) {
                 String name = meta.getFileName().toString();
                 Path data = dir.resolve(name.substring(0, name.length() - ".meta".length()) + ".data");
@@ -91,9 +87,12 @@ final class CacheCommand extends Subcommand {
                         .map(l -> l.substring(4)).findFirst().orElse("?");
                 long size = 0;
                 long allocated = 0;
-                if (Native.fstatat(LibC.AT_FDCWD(), a.allocateFrom(data.toString()), st, 0) == 0) {
-                    size = stat.st_size(st);
-                    allocated = stat.st_blocks(st) * 512;
+                try {
+                    FileStat st = PathCalls.stat(data.toString());
+                    size = st.size();
+                    allocated = st.allocatedBytes();
+                } catch (IOException noData) {
+                    // a .meta without its .data (being created or removed): nothing cached
                 }
                 out.add(new Usage(key, data, size, allocated));
             }

@@ -27,7 +27,7 @@ interface DemoServer extends AutoCloseable {
      */
     static DemoServer start(Kind kind, Path export, PrintWriter log) throws CommandFailure {
         return switch (kind) {
-            case DIOD -> DiodProcess.start(export, log);
+            case DIOD -> DemoDiod.start(export, log);
             case JAVA -> JavaServer.start(export, log);
         };
     }

@@ -1,16 +1,12 @@
 package io.jnetfs.cli;
 
-import io.jnetfs.ffm.Errors;
-import io.jnetfs.ffm.Native;
-import io.jnetfs.ffm.gen.LibC;
-import io.jnetfs.ffm.gen.statfs;
+import io.jnetfs.ffm.FsStat;
+import io.jnetfs.ffm.PathCalls;
 import io.jnetfs.fiemap.Extents;
 import io.jnetfs.fiemap.Fiemap;
 import io.jnetfs.fiemap.FilefragFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -53,27 +49,13 @@ final class ExtentsCommand extends Subcommand {
         long fsType;
         int blockSize;
         long size;
-        try (Arena a = Arena.ofConfined()) {
-            int fd = Native.open(a.allocateFrom(file), LibC.O_RDONLY() | LibC.O_CLOEXEC() | LibC.O_NONBLOCK(), 0);
-            if (fd < 0) {
-                throw CommandFailure.of(file, Errors.pathException("open(path=" + file + ")", file, fd));
-            }
-            try {
-                MemorySegment sf = statfs.allocate(a);
-                int r = Native.fstatfs(fd, sf);
-                if (r < 0) {
-                    throw CommandFailure.of(file, Errors.pathException("fstatfs(path=" + file + ")", file, r));
-                }
-                fsType = statfs.f_type(sf);
-                blockSize = (int) statfs.f_bsize(sf);
-                long end = Native.lseek(fd, 0, LibC.SEEK_END());
-                if (end < 0) {
-                    throw CommandFailure.of(file, Errors.pathException("lseek(path=" + file + ")", file, (int) end));
-                }
-                size = end;
-            } finally {
-                Native.close(fd);
-            }
+        try {
+            FsStat fs = PathCalls.statfs(file);
+            fsType = fs.type();
+            blockSize = (int) fs.blockSize();
+            size = PathCalls.stat(file).size();
+        } catch (IOException ex) {
+            throw CommandFailure.of(file, ex);
         }
         Extents e;
         try {

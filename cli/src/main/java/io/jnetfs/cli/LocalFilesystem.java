@@ -1,12 +1,8 @@
 package io.jnetfs.cli;
 
-import io.jnetfs.ffm.Errors;
-import io.jnetfs.ffm.Native;
-import io.jnetfs.ffm.gen.LibC;
-import io.jnetfs.ffm.gen.stat;
-import io.jnetfs.ffm.gen.timespec;
+import io.jnetfs.ffm.FileStat;
+import io.jnetfs.ffm.PathCalls;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The local side: the kernel's files, through {@link Native} for the calls whose errno or nanosecond
- * times matter ({@code fstatat}, {@code mkdirat}, {@code unlinkat}, {@code renameat},
+ * The local side: the kernel's files, through {@link PathCalls} (ffm-bindings) for the calls whose errno
+ * or nanosecond times matter ({@code fstatat}, {@code mkdirat}, {@code unlinkat}, {@code renameat},
  * {@code fchmodat}, {@code utimensat}) and {@link FileChannel} for the data.
  *
  * <p>A local write is not fsynced (as {@code cp} does not); the rename that puts it in place is atomic.
@@ -38,29 +34,22 @@ final class LocalFilesystem implements Filesystem {
 
     @Override
     public FileInfo stat(String path) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = stat.allocate(a);
-            int r = Native.fstatat(LibC.AT_FDCWD(), a.allocateFrom(path), st, LibC.AT_SYMLINK_NOFOLLOW());
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("fstatat(path=" + path + ")", path, r));
-            }
-            int mode = stat.st_mode(st);
-            String target = null;
-            if ((mode & FileInfo.S_IFMT) == FileInfo.S_IFLNK) {
-                try {
-                    target = Files.readSymbolicLink(Path.of(path)).toString();
-                } catch (IOException e) {
-                    throw CommandFailure.of(path, "readlink", e);
-                }
-            }
-            return new FileInfo(name(path), mode, stat.st_size(st), stat.st_blocks(st), stat.st_blksize(st),
-                    stat.st_nlink(st), stat.st_uid(st), stat.st_gid(st), stat.st_ino(st), nanos(stat.st_atim(st)),
-                    nanos(stat.st_mtim(st)), nanos(stat.st_ctim(st)), target);
+        FileStat st;
+        try {
+            st = PathCalls.lstat(path);
+        } catch (IOException e) {
+            throw CommandFailure.of(path, e);
         }
-    }
-
-    private static long nanos(MemorySegment ts) {
-        return timespec.tv_sec(ts) * 1_000_000_000L + timespec.tv_nsec(ts);
+        String target = null;
+        if ((st.mode() & FileInfo.S_IFMT) == FileInfo.S_IFLNK) {
+            try {
+                target = Files.readSymbolicLink(Path.of(path)).toString();
+            } catch (IOException e) {
+                throw CommandFailure.of(path, "readlink", e);
+            }
+        }
+        return new FileInfo(name(path), st.mode(), st.size(), st.blocks(), st.blksize(), st.nlink(), st.uid(),
+                st.gid(), st.ino(), st.atimeNanos(), st.mtimeNanos(), st.ctimeNanos(), target);
     }
 
     @Override
@@ -79,41 +68,37 @@ final class LocalFilesystem implements Filesystem {
 
     @Override
     public void mkdir(String path, int mode) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            int r = Native.mkdirat(LibC.AT_FDCWD(), a.allocateFrom(path), mode);
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("mkdirat(path=" + path + ")", path, r));
-            }
+        try {
+            PathCalls.mkdir(path, mode);
+        } catch (IOException e) {
+            throw CommandFailure.of(path, e);
         }
     }
 
     @Override
     public void remove(String path, boolean directory) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            int r = Native.unlinkat(LibC.AT_FDCWD(), a.allocateFrom(path), directory ? LibC.AT_REMOVEDIR() : 0);
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("unlinkat(path=" + path + ")", path, r));
-            }
+        try {
+            PathCalls.remove(path, directory);
+        } catch (IOException e) {
+            throw CommandFailure.of(path, e);
         }
     }
 
     @Override
     public void rename(String from, String to) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            int r = Native.renameat(LibC.AT_FDCWD(), a.allocateFrom(from), LibC.AT_FDCWD(), a.allocateFrom(to));
-            if (r < 0) {
-                throw CommandFailure.of(from, Errors.pathException("renameat(from=" + from + ", to=" + to + ")", from, r));
-            }
+        try {
+            PathCalls.rename(from, to);
+        } catch (IOException e) {
+            throw CommandFailure.of(from, e);
         }
     }
 
     @Override
     public void symlink(String path, String target) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            int r = Native.symlinkat(a.allocateFrom(target), LibC.AT_FDCWD(), a.allocateFrom(path));
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("symlinkat(path=" + path + ")", path, r));
-            }
+        try {
+            PathCalls.symlink(path, target);
+        } catch (IOException e) {
+            throw CommandFailure.of(path, e);
         }
     }
 
@@ -208,23 +193,11 @@ final class LocalFilesystem implements Filesystem {
 
     @Override
     public void setModeAndTimes(String path, int mode, long atimeNanos, long mtimeNanos) throws IOException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocateFrom(path);
-            int r = Native.fchmodat(LibC.AT_FDCWD(), p, mode & 07777, 0);
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("fchmodat(path=" + path + ")", path, r));
-            }
-            MemorySegment times = timespec.allocateArray(2, a);
-            MemorySegment at = times.asSlice(0, timespec.sizeof());
-            MemorySegment mt = times.asSlice(timespec.sizeof(), timespec.sizeof());
-            timespec.tv_sec(at, Math.floorDiv(atimeNanos, 1_000_000_000L));
-            timespec.tv_nsec(at, Math.floorMod(atimeNanos, 1_000_000_000L));
-            timespec.tv_sec(mt, Math.floorDiv(mtimeNanos, 1_000_000_000L));
-            timespec.tv_nsec(mt, Math.floorMod(mtimeNanos, 1_000_000_000L));
-            r = Native.utimensat(LibC.AT_FDCWD(), p, times, 0);
-            if (r < 0) {
-                throw CommandFailure.of(path, Errors.pathException("utimensat(path=" + path + ")", path, r));
-            }
+        try {
+            PathCalls.chmod(path, mode);
+            PathCalls.setTimes(path, atimeNanos, mtimeNanos);
+        } catch (IOException e) {
+            throw CommandFailure.of(path, e);
         }
     }
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnetfs.p9.DiodServer;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,17 +36,17 @@ class CliDiodTest {
     private Path export;
     private Path local;
     private Path cache;
-    private DiodServer diod;
+    private Diod diod;
     private CliHarness cli;
     private String url;
 
     @BeforeEach
     void start() throws IOException {
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         export = Files.createDirectory(tmp.resolve("export"));
         local = Files.createDirectory(tmp.resolve("local"));
         cache = tmp.resolve("cache");
-        diod = DiodServer.start(export);
+        diod = Diod.start(export);
         url = "9p://127.0.0.1:" + diod.port();
         cli = new CliHarness("--aname", diod.aname(), "--cache", cache.toString());
     }
@@ -287,7 +287,8 @@ class CliDiodTest {
         CliHarness.Result r = cli.run("extents", f.toString());
         ok(r);
         Path filefrag = Path.of("/usr/sbin/filefrag");
-        assumeTrue(Files.isExecutable(filefrag), "filefrag (e2fsprogs) is not installed");
+        Require.feature("filefrag", Files.isExecutable(filefrag) ? null
+                : filefrag + " is not installed (apt-get install e2fsprogs; .ci/run installs it)");
         Process p = new ProcessBuilder(filefrag.toString(), "-v", f.toString()).redirectErrorStream(true).start();
         String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
@@ -386,7 +387,10 @@ class CliDiodTest {
     void aLocalPermissionErrorIsExitCode3AndLeavesNoPartial() throws Exception {
         Files.write(export.resolve("f"), random(1000, 13));
         Path locked = Files.createDirectory(local.resolve("locked"));
-        assumeTrue(run("chattr", "+i", locked.toString()) == 0, "chattr +i is not supported here");
+        int chattr = run("chattr", "+i", locked.toString());
+        Require.feature("chattr", chattr == 0 ? null
+                : "chattr +i exited with " + chattr + ": the immutable flag needs root (CAP_LINUX_IMMUTABLE) on ext2/3/4,"
+                        + " xfs or btrfs");
         try {
             CliHarness.Result r = cli.run("cp", url + "/f", locked.resolve("f").toString());
             assertEquals(ExitCodes.PERMISSION, r.code(), r.toString());
@@ -401,9 +405,10 @@ class CliDiodTest {
     @Test
     void noSpaceIsExitCode4AndLeavesNoPartialFile() throws Exception {
         Path small = Files.createDirectory(tmp.resolve("small"));
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString()) == 0,
-                "cannot mount a 1 MiB tmpfs here (needs root with CAP_SYS_ADMIN)");
-        try (DiodServer full = DiodServer.start(small)) {
+        int mount = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString());
+        Require.feature("tmpfs-mount", mount == 0 ? null
+                : "mount -t tmpfs exited with " + mount + ": mounting a 1 MiB tmpfs needs root with CAP_SYS_ADMIN");
+        try (Diod full = Diod.start(small)) {
             Path big = file(local.resolve("big"), random(4 << 20, 14), "rw-r--r--");
             String fullUrl = "9p://127.0.0.1:" + full.port();
             CliHarness.Result up = new CliHarness("--aname", full.aname(), "--cache", cache.toString())
@@ -458,6 +463,19 @@ class CliDiodTest {
         // warm  MiB/s  seconds  0.0 MiB(server)  8.0 MiB(cache)  0.0 MiB(to server)  0(read RPCs) ...
         assertEquals(List.of("0.0", "MiB", "8.0", "MiB", "0.0", "MiB", "0", "0"), List.of(warm).subList(3, 11), out);
         assertFalse(out.contains("note:"), out);
+    }
+
+    @Test
+    void theDemoRunsAgainstDiodAndStopsIt() {
+        CliHarness.Result r = new CliHarness().run("demo", "--size", "8M", "--server", "diod");
+        ok(r);
+        String out = r.out();
+        assertTrue(out.contains("checksums match: crc32c 0x"), out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("diod \\(pid ([0-9]+)\\) on 127\\.0\\.0\\.1:[0-9]+ ")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        long pid = Long.parseLong(m.group(1));
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the demo's diod " + pid + " is stopped");
     }
 
     private static List<String> listing(Path dir) throws IOException {

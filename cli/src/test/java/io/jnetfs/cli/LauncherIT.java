@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jnetfs.p9.DiodServer;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.testkit.Require;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +38,7 @@ class LauncherIT {
     Path tmp;
     private Path export;
     private Path local;
-    private DiodServer diod;
+    private Diod diod;
     private String url;
     private List<String> common;
 
@@ -56,10 +56,10 @@ class LauncherIT {
     @BeforeEach
     void start() throws IOException {
         assertTrue(Files.isRegularFile(ROOT.resolve("cli/target/jnetfs.jar")), "the shaded jar is made before this runs");
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         export = Files.createDirectory(tmp.resolve("export"));
         local = Files.createDirectory(tmp.resolve("local"));
-        diod = DiodServer.start(export);
+        diod = Diod.start(export);
         url = "9p://127.0.0.1:" + diod.port();
         common = List.of("--aname", diod.aname(), "--cache", tmp.resolve("cache").toString());
     }
@@ -236,7 +236,8 @@ class LauncherIT {
     @Test
     void aProgressBarIsDrawnOnlyOnATerminal() throws Exception {
         Path script = Path.of("/usr/bin/script");
-        assumeTrue(Files.isExecutable(script), "script (util-linux) is not installed: no pseudo-terminal to test with");
+        Require.feature("script", Files.isExecutable(script) ? null
+                : script + " (util-linux) is not installed: no pseudo-terminal to test the progress bar with");
         byte[] data = new byte[12 << 20];
         new Random(3).nextBytes(data);
         Files.write(export.resolve("p.bin"), data);

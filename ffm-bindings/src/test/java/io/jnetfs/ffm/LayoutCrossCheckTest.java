@@ -2,8 +2,8 @@ package io.jnetfs.ffm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -29,7 +29,8 @@ class LayoutCrossCheckTest {
 
     @Test
     void generatedLayoutsMatchTheCCompiler(@TempDir Path tmp) throws Exception {
-        assumeTrue(onPath("gcc"), "gcc is not installed: the layout cross-check needs a C compiler");
+        Require.feature("gcc", onPath("gcc") ? null
+                : "gcc is not on PATH (apt-get install gcc; .ci/run installs it): the layout cross-check compiles C");
 
         Map<String, Long> expected = new LinkedHashMap<>();
         StringBuilder c = new StringBuilder("""

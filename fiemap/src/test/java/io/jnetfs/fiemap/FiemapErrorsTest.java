@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.NativeIoException;
+import io.jnetfs.testkit.Require;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ class FiemapErrorsTest {
     @Test
     void directoryDescriptorIsMappedByTheKernel() throws Exception {
         // what the kernel does: ext4 maps a directory's blocks (filefrag shows them too)
-        assumeTrue(TestFiles.onExt4(dir), "not on ext4");
+        Require.feature("ext4-tmpdir", TestFiles.notOnExt4(dir));
         int fd = TestFiles.open(dir, io.jnetfs.ffm.gen.LibC.O_RDONLY() | io.jnetfs.ffm.gen.LibC.O_DIRECTORY());
         try (Fiemap fm = new Fiemap()) {
             Extents e = fm.query(fd, 0, Fiemap.WHOLE_FILE, 0);
@@ -96,7 +96,7 @@ class FiemapErrorsTest {
     @Test
     void tmpfsAnswersEopnotsupp() throws Exception {
         Path shm = Path.of("/dev/shm");
-        assumeTrue(Files.isDirectory(shm) && TestFiles.fsType(shm) == TestFiles.TMPFS_MAGIC, "/dev/shm is not tmpfs");
+        Require.feature("tmpfs", TestFiles.noTmpfsAtDevShm());
         Path f = Files.createTempFile(shm, "jnetfs-fiemap", ".tmp");
         try (Fiemap fm = new Fiemap()) {
             Files.write(f, new byte[5000]);

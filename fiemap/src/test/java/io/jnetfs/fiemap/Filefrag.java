@@ -50,6 +50,11 @@ final class Filefrag {
     private Filefrag() {
     }
 
+    /** @return null where filefrag is installed (the "filefrag" feature), else how to install it */
+    static String unavailableReason() {
+        return available() ? null : "filefrag is not installed (apt-get install e2fsprogs; .ci/run installs it)";
+    }
+
     static boolean available() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/sbin").split(":")) {
             if (Files.isExecutable(Path.of(dir, "filefrag"))) {

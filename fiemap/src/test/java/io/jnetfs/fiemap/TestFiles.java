@@ -8,9 +8,11 @@ import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.gen.LibC;
 import io.jnetfs.ffm.gen.stat;
 import io.jnetfs.ffm.gen.statfs;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Real files shaped with real system calls (through the same native gateway) for the tests. */
@@ -116,5 +118,62 @@ final class TestFiles {
 
     static boolean onExt4(Path path) {
         return fsType(path) == EXT4_SUPER_MAGIC;
+    }
+
+    /**
+     * The "ext4-tmpdir" feature: the tests' temporary directory is on ext4, whose FIEMAP answers they check.
+     *
+     * @return null where {@code dir} is on ext4, else why not
+     */
+    static String notOnExt4(Path dir) {
+        long type = fsType(dir);
+        return type == EXT4_SUPER_MAGIC ? null
+                : "the temporary directory " + dir + " is on a file system of type 0x" + Long.toHexString(type)
+                        + ", not ext4 (point java.io.tmpdir at a directory on ext4)";
+    }
+
+    /**
+     * The "ext4-tmpdir/delalloc" feature: ext4 delays the allocation of freshly written data (not with the
+     * mount options {@code nodelalloc} or {@code data=journal}).
+     *
+     * @return null where the file system holding {@code dir} delays allocation, else why not
+     */
+    static String noDelayedAllocation(Path dir) throws IOException {
+        String real = dir.toRealPath().toString();
+        String best = null;
+        String options = "";
+        // mountinfo: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" ");
+            String mountPoint = f[4].replace("\\040", " ");
+            boolean under = real.equals(mountPoint) || real.startsWith(mountPoint.endsWith("/") ? mountPoint : mountPoint + "/");
+            if (under && (best == null || mountPoint.length() >= best.length())) {
+                int dash = line.indexOf(" - ");
+                String[] tail = line.substring(dash + 3).split(" ");
+                best = mountPoint;
+                options = f[5] + "," + (tail.length > 2 ? tail[2] : "");
+            }
+        }
+        for (String o : options.split(",")) {
+            if (o.equals("nodelalloc") || o.equals("data=journal")) {
+                return "the file system at " + best + " is mounted with " + o + ": ext4 allocates at once";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The "tmpfs" feature: {@code /dev/shm} is a tmpfs, a file system without FIEMAP.
+     *
+     * @return null where it is, else why not
+     */
+    static String noTmpfsAtDevShm() {
+        Path shm = Path.of("/dev/shm");
+        if (!Files.isDirectory(shm)) {
+            return "/dev/shm does not exist";
+        }
+        long type = fsType(shm);
+        return type == TMPFS_MAGIC ? null
+                : "/dev/shm is a file system of type 0x" + Long.toHexString(type) + ", not tmpfs";
     }
 }

@@ -36,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServerRequestFuzzTest {
+    /** Loopback only, ever. */
+    private static final String HOST = "127.0.0.1";
+
     private static final int MSIZE = 8192;
     private static final int PROBE_TAG = 0xFEED;
 
@@ -119,7 +122,7 @@ class ServerRequestFuzzTest {
     /** @return "reply" if the probe was answered, "closed" if the server closed the connection */
     private static String exchange(int port, String aname, byte[] fuzz) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(DiodServer.HOST, port), 2_000);
+            s.connect(new InetSocketAddress(HOST, port), 2_000);
             s.setSoTimeout(3_000);
             OutputStream out = s.getOutputStream();
             out.write(encode((b, t) -> P9Codec.tversion(b, MSIZE, P9Codec.utf8("9P2000.L"))));
@@ -167,7 +170,7 @@ class ServerRequestFuzzTest {
         int answered = 0;
         int closed = 0;
         long t0 = System.nanoTime();
-        try (P9Server server = P9Server.builder(root).listen(DiodServer.HOST, 0).msize(MSIZE)
+        try (P9Server server = P9Server.builder(root).listen(HOST, 0).msize(MSIZE)
                 .messageTimeout(java.time.Duration.ofMillis(500)).build().start()) {
             for (int i = 0; i < tries; i++) {
                 byte[] f = mutate(seeds.get(r.nextInt(seeds.size())), r);
@@ -182,7 +185,7 @@ class ServerRequestFuzzTest {
                 }
             }
             assertFalse(server.isClosed());
-            try (P9Client c = P9Client.connect(P9Options.builder(DiodServer.HOST, server.port()).aname(root.toString())
+            try (P9Client c = P9Client.connect(P9Options.builder(HOST, server.port()).aname(root.toString())
                     .uname("root").nUname(0).build())) {
                 assertTrue(c.getattr(c.root()).qid().isDirectory(), "the server still serves a real client");
             }

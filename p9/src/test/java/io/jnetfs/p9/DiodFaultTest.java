@@ -11,6 +11,9 @@ import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.PeerServer;
+import io.jnetfs.testkit.Require;
 import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -33,22 +36,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DiodFaultTest {
     @BeforeAll
     static void needDiod() {
-        DiodServer.assumeAvailable();
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
     }
 
     static Stream<TransportKind> transports() {
-        return Stream.of(TransportKind.values()).filter(t -> t != TransportKind.IO_URING || IoUring.isAvailable());
+        return Stream.of(TransportKind.values());
+    }
+
+    /** A test on io_uring needs a ring: skipped (or failed where the run requires it) with the reason. */
+    private static void need(TransportKind transport) {
+        if (transport == TransportKind.IO_URING) {
+            Require.feature("io_uring", IoUring.unavailableReason());
+        }
     }
 
     @ParameterizedTest
     @MethodSource("transports")
     void diodKilledMidTransferFailsTheReadWithinTheTimeout(TransportKind transport, @TempDir Path dir) throws Exception {
+        need(transport);
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("big").toFile(), "rw")) {
             f.setLength(4L << 30); // sparse: diod reads zeros quickly, longer than the test waits
         }
         Duration timeout = Duration.ofSeconds(5);
-        try (DiodServer d = DiodServer.start(dir);
-             P9Client c = P9Client.connect(d.options().transport(transport).timeout(timeout).window(16).build());
+        try (Diod d = Diod.start(dir);
+             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(timeout).window(16).build());
              Fid f = c.open("big", P9Flags.P9_DOTL_RDONLY)) {
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
                 try (var a = java.lang.foreign.Arena.ofShared()) {
@@ -97,8 +108,9 @@ class DiodFaultTest {
     @MethodSource("transports")
     void whatTheSocketRefusesTheReceivingThreadLeavesToTheSender(TransportKind transport, @TempDir Path dir)
             throws Exception {
-        try (DiodServer d = DiodServer.start(dir);
-             P9Client c = P9Client.connect(d.options().transport(transport).timeout(Duration.ofSeconds(20))
+        need(transport);
+        try (Diod d = Diod.start(dir);
+             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(Duration.ofSeconds(20))
                      .maxTags(256).build());
              Fid f = c.create(c.root(), "w", P9Flags.P9_DOTL_RDWR, 0644)) {
             int io = c.transferSize(f);
@@ -159,8 +171,9 @@ class DiodFaultTest {
     @MethodSource("transports")
     void stoppedDiodTimesOutThenTheUnansweredTflushFailsTheConnection(TransportKind transport, @TempDir Path dir)
             throws Exception {
-        try (DiodServer d = DiodServer.start(dir);
-             P9Client c = P9Client.connect(d.options().transport(transport).timeout(Duration.ofMillis(400)).build())) {
+        need(transport);
+        try (Diod d = Diod.start(dir);
+             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(Duration.ofMillis(400)).build())) {
             d.suspend();
             try {
                 long t0 = System.nanoTime();
@@ -195,21 +208,21 @@ class DiodFaultTest {
     @Test
     void refusedConnectionAndBadAnameAreClearErrors(@TempDir Path dir) throws Exception {
         int port;
-        try (DiodServer d = DiodServer.start(dir)) {
+        try (Diod d = Diod.start(dir)) {
             port = d.port();
             // the plain connect: uname "root", n_uname NONUNAME (the server looks the name up)
-            try (P9Client c = P9Client.connect(DiodServer.HOST, port, d.aname(), "root")) {
+            try (P9Client c = P9Client.connect(PeerServer.HOST, port, d.aname(), "root")) {
                 assertTrue(c.root().qid().isDirectory());
                 assertEquals(65536, c.msize(), "Debian's diod answers 65536 whatever is asked");
                 assertEquals(65536 - 24, c.maxIoSize());
             }
             P9Exception e = assertThrows(P9Exception.class,
-                    () -> P9Client.connect(d.options().aname(dir.resolve("not-exported").toString()).build()));
+                    () -> P9Client.connect(PeerOptions.root(d).aname(dir.resolve("not-exported").toString()).build()));
             assertTrue(e.getMessage().startsWith("Tattach(fid=0, uname=root, aname=" + dir.resolve("not-exported")),
                     e.getMessage());
         }
         ConnectException ce = assertThrows(ConnectException.class,
-                () -> P9Client.connect(P9Options.builder(DiodServer.HOST, port).build()));
+                () -> P9Client.connect(P9Options.builder(PeerServer.HOST, port).build()));
         assertTrue(ce.getMessage().contains("ECONNREFUSED"), ce.getMessage());
     }
 }

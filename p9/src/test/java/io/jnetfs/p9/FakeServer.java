@@ -30,6 +30,9 @@ final class FakeServer implements AutoCloseable {
         boolean handle(int type, int tag, ByteBuffer body, OutputStream out) throws IOException;
     }
 
+    /** Loopback only, ever. */
+    static final String HOST = "127.0.0.1";
+
     private final ServerSocket listener;
     private final Thread thread;
     private volatile Socket socket;
@@ -39,7 +42,7 @@ final class FakeServer implements AutoCloseable {
 
     FakeServer(int msize, Handler handler) throws IOException {
         this.msize = msize;
-        this.listener = new ServerSocket(0, 1, InetAddress.getByName(DiodServer.HOST));
+        this.listener = new ServerSocket(0, 1, InetAddress.getByName(HOST));
         this.thread = Thread.ofPlatform().daemon().name("fake-9p-server").start(() -> serve(handler));
     }
 
@@ -48,7 +51,7 @@ final class FakeServer implements AutoCloseable {
     }
 
     P9Options.Builder options() {
-        return P9Options.builder(DiodServer.HOST, port()).aname("/fake").uname("root").timeout(java.time.Duration.ofSeconds(5));
+        return P9Options.builder(HOST, port()).aname("/fake").uname("root").timeout(java.time.Duration.ofSeconds(5));
     }
 
     private void serve(Handler handler) {

@@ -9,6 +9,8 @@ import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +32,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The client against the real diod, once per transport and receive mode (the subclasses). One diod per
- * class, a process or a container ({@link DiodMode}); each test works in a directory of its own and
+ * class, a process or a container ({@link io.jnetfs.peers.PeerMode}); each test works in a directory of its own and
  * checks that it leaks no fid.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 abstract class P9DiodTestBase {
-    static DiodServer diod;
+    static Diod diod;
     static Path export;
     static FolioPool pool;
 
@@ -48,9 +50,9 @@ abstract class P9DiodTestBase {
 
     @BeforeAll
     static void startDiod() throws IOException {
-        DiodServer.assumeAvailable();
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         export = Files.createTempDirectory("p9-diod-export-");
-        diod = DiodServer.start(export);
+        diod = Diod.start(export);
         pool = new FolioPool(512L << 20);
     }
 
@@ -73,10 +75,10 @@ abstract class P9DiodTestBase {
     void connect(TestInfo info) throws IOException {
         String name = info.getTestMethod().orElseThrow().getName();
         local = Files.createDirectory(export.resolve(name));
-        client = P9Client.connect(configure(diod.options().pool(pool)).build());
+        client = P9Client.connect(configure(PeerOptions.root(diod).pool(pool)).build());
         dir = client.walk(name);
         assertEquals(2, client.liveFids());
-        P9Options o = configure(diod.options()).build();
+        P9Options o = configure(PeerOptions.root(diod)).build();
         assertEquals(o.transport() == TransportKind.IO_URING ? "io_uring fd=" : "socket fd=",
                 client.connection().transport().describe().replaceAll("[0-9]+$", ""));
         assertEquals(o.receiveMode(), client.receiveMode());

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 class UringBulkDiodTest extends P9DiodTestBase {
     @BeforeAll
     static void needUring() {
-        Require.feature("io_uring", IoUring.isAvailable(), IoUring::unavailableReason);
+        Require.feature("io_uring", IoUring.unavailableReason());
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.jnetfs.benchmarks.harness;
 
 import io.jnetfs.benchmarks.facts.MemcpyBenchmark;
 import io.jnetfs.benchmarks.facts.SyscallBenchmark;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.DiodTools;
+import io.jnetfs.peers.PeerMode;
 
 import org.openjdk.jmh.util.ListStatistics;
 
@@ -200,24 +203,25 @@ final class MachineFacts {
         return new Measured(best, "best of depths 1/8/32 with and without --fixedbufs --registerfiles: " + ctx.display(bestCommand));
     }
 
-    /** diodcat reading a 1 GiB file (cached by a first read) from a diod on 127.0.0.1; default msize. */
+    /**
+     * diodcat reading a 1 GiB file (cached by a first read) from a diod on 127.0.0.1 (the project's
+     * fixture, {@link Diod}, as a local process); default msize.
+     */
     private static Measured diodcat(PeerContext ctx) throws IOException, InterruptedException {
-        if (!onPath("diod") || !onPath("diodcat")) {
-            throw new IOException("diod or diodcat not installed (apt-get install diod)");
+        String missing = Diod.unavailableReason(PeerMode.PROCESS);
+        if (missing == null) {
+            missing = DiodTools.unavailableReason();
+        }
+        if (missing != null) {
+            throw new IOException(missing);
         }
         Path export = Files.createDirectories(ctx.scratchFile("diod-export"));
         fill(export.resolve("data"), DIOD_FILE_BYTES);
-        int port = freePort();
-        List<String> server = List.of("diod", "-f", "-n", "-e", export.toString(), "-l", "127.0.0.1:" + port,
-                "-L", ctx.scratchFile("diod.log").toString());
-        List<String> client = List.of("diodcat", "-s", "127.0.0.1:" + port, "-a", export.toString(), "data");
-        Process s = startServer(server, ctx.scratchFile("diod-server.log"));
-        try {
+        try (Diod d = Diod.builder(export).mode(PeerMode.PROCESS).start()) {
+            List<String> client = List.of(DiodTools.DIODCAT.toString(), "-s", d.host() + ":" + d.port(), "-a",
+                    d.aname(), "data");
             Duration timeout = Duration.ofMinutes(2);
-            retry(() -> {
-                ctx.runDiscardingOutput(client, timeout); // warmup, and waits for diod to listen
-                return null;
-            });
+            ctx.runDiscardingOutput(client, timeout); // warmup
             ListStatistics stats = new ListStatistics();
             for (int i = 0; i < ctx.profile().peerIterations(); i++) {
                 long t0 = System.nanoTime();
@@ -226,10 +230,8 @@ final class MachineFacts {
             }
             double error = stats.getN() > 1 ? stats.getMeanErrorAt(0.999) : Double.NaN;
             return new Measured(new Measure(stats.getMean(), error, Measure.Unit.BYTES_PER_S),
-                    ctx.display(server) + " ; " + ctx.display(client) + " > /dev/null, "
+                    ctx.display(d.command()) + " ; " + ctx.display(client) + " > /dev/null, "
                     + stats.getN() + " runs timed whole");
-        } finally {
-            stop(s);
         }
     }
 

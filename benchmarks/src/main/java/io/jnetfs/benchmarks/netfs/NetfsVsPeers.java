@@ -1,6 +1,6 @@
 package io.jnetfs.benchmarks.netfs;
 
-import io.jnetfs.benchmarks.p9.Diod;
+import io.jnetfs.benchmarks.p9.BenchFile;
 import io.jnetfs.benchmarks.p9.WholeFileReader;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.fiemap.OccupancyMethod;
@@ -14,6 +14,7 @@ import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.netfs.P9File;
 import io.jnetfs.p9.netfs.P9Netfs;
+import io.jnetfs.peers.Diod;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -47,7 +48,7 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class NetfsVsPeers {
-    private static final long SIZE = Diod.FILE_SIZE;
+    private static final long SIZE = BenchFile.FILE_SIZE;
 
     private NetfsVsPeers() {
     }
@@ -106,18 +107,18 @@ public final class NetfsVsPeers {
             // does diod, which is moved to its own CPUs as soon as it runs
             taskset(pin[0], ProcessHandle.current().pid());
         }
-        Path export = Diod.exportDir();
-        Diod.ensureFile();
+        Path export = BenchFile.exportDir();
+        BenchFile.ensureFile();
         Path cacheDir = Files.createTempDirectory("jnetfs-bench-cache-");
         ExecutorService writer = Executors.newSingleThreadExecutor();
         List<Round> results = new ArrayList<>();
         // 3 GiB, mapped as used: the engine's 1 GiB page cache (256 KiB folios) and the raw client's
         // 1 GiB kept file (2 MiB folios) take folios of different sizes, which the pool does not split
-        try (Diod diod = Diod.start(export); FolioPool pool = new FolioPool(3L << 30)) {
+        try (Diod diod = BenchFile.startDiod(export); FolioPool pool = new FolioPool(3L << 30)) {
             if (pin != null) {
                 taskset(pin[1], diod.pid()); // before the first connection: its threads inherit
             }
-            P9Options opts = P9Options.builder(Diod.HOST, diod.port()).aname(export.toString()).uname("root")
+            P9Options opts = P9Options.builder(diod.host(), diod.port()).aname(export.toString()).uname("root")
                     .pool(pool).build();
             for (int r = -warmup; r < rounds; r++) {
                 if (coldOnly) {
@@ -176,7 +177,7 @@ public final class NetfsVsPeers {
      */
     private static double rawRead(P9Options opts, int inflight, FolioPool pool, WholeFileReader.Delivery delivery,
                                   boolean pageAligned, int refillBatch) throws IOException {
-        try (P9Client c = P9Client.connect(opts); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+        try (P9Client c = P9Client.connect(opts); Fid f = c.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
              WholeFileReader rd = new WholeFileReader(c, f, SIZE, inflight, delivery, pool,
                      pageAligned ? c.transferSize(f) : c.ioSize(f), refillBatch)) {
             long t0 = System.nanoTime();
@@ -193,7 +194,7 @@ public final class NetfsVsPeers {
     private static double clientRead(P9Options opts, int inflight) throws IOException {
         P9Options o = P9Options.builder(opts.host(), opts.port()).aname(opts.aname()).uname(opts.uname())
                 .pool(opts.pool()).window(inflight).build();
-        try (P9Client c = P9Client.connect(o); Fid f = c.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+        try (P9Client c = P9Client.connect(o); Fid f = c.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
              Arena a = Arena.ofShared()) {
             MemorySegment buf = a.allocate(4 << 20, 4096);
             long t0 = System.nanoTime();
@@ -222,8 +223,8 @@ public final class NetfsVsPeers {
                 continue;
             }
             long self = ProcessHandle.current().pid();
-            double c0 = Diod.cpuSeconds(self);
-            double d0 = diod.cpuSeconds();
+            double c0 = BenchFile.cpuSeconds(self);
+            double d0 = BenchFile.cpuSeconds(diod.pid());
             double mbps = switch (i) {
                 case 0 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.ITER, false, 1);
                 case 1 -> rawRead(opts, inflight, pool, WholeFileReader.Delivery.RING, false, 1);
@@ -239,7 +240,7 @@ public final class NetfsVsPeers {
                 default -> engineRead(opts, null, inflight, new Path[1], "direct");
             };
             System.err.printf(Locale.ROOT, "round %d: [%d] %-36s %6.0f MB/s  cpu-s per GiB: jvm %.2f, diod %.2f; pool %d MiB mapped, %d leased%n",
-                    round, i, names[i], mbps, Diod.cpuSeconds(self) - c0, diod.cpuSeconds() - d0,
+                    round, i, names[i], mbps, BenchFile.cpuSeconds(self) - c0, BenchFile.cpuSeconds(diod.pid()) - d0,
                     pool.capacityBytes() >> 20, pool.leasedBytes() >> 20);
         }
     }
@@ -259,7 +260,7 @@ public final class NetfsVsPeers {
     private static double engineRead(P9Options opts, CacheFiles cache, int inflight, Path[] cacheFile, String phase)
             throws IOException {
         try (P9Client c = P9Client.connect(opts); Netfs n = netfs(opts.pool());
-             P9File f = new P9Netfs(c, n, cache, "bench://" + opts.port(), inflight).open(Diod.FILE_NAME, false);
+             P9File f = new P9Netfs(c, n, cache, "bench://" + opts.port(), inflight).open(BenchFile.FILE_NAME, false);
              Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(4 << 20, 4096);
             long t0 = System.nanoTime();

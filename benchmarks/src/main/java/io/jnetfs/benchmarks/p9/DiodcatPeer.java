@@ -5,6 +5,7 @@ import io.jnetfs.benchmarks.harness.Measure;
 import io.jnetfs.benchmarks.harness.Params;
 import io.jnetfs.benchmarks.harness.PeerContext;
 import io.jnetfs.benchmarks.harness.PeerRun;
+import io.jnetfs.peers.Diod;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,14 +30,14 @@ public final class DiodcatPeer implements ExternalPeer {
 
     @Override
     public String key(Params params, PeerContext ctx) {
-        return "diodcat -m 65536 " + Diod.FILE_NAME;
+        return "diodcat -m 65536 " + BenchFile.FILE_NAME;
     }
 
     @Override
     public PeerRun run(Params params, PeerContext ctx) throws IOException, InterruptedException {
-        Diod.ensureFile();
-        try (Diod diod = Diod.start(Diod.exportDir())) {
-            List<String> cmd = diod.diodcatCommand();
+        BenchFile.ensureFile();
+        try (Diod diod = BenchFile.startDiod(BenchFile.exportDir())) {
+            List<String> cmd = BenchFile.diodcatCommand(diod);
             long warmupEnd = System.nanoTime() + ctx.profile().peerWarmupSeconds() * 1_000_000_000L;
             do {
                 ctx.runDiscardingOutput(cmd, ctx.peerTimeout());
@@ -57,7 +58,7 @@ public final class DiodcatPeer implements ExternalPeer {
                     / Math.max(1, iterationMeans.size() - 1));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ns_per_file_iterations", iterationMeans);
-            out.put("bytes_per_file", Diod.FILE_SIZE);
+            out.put("bytes_per_file", BenchFile.FILE_SIZE);
             List<String> shown = new ArrayList<>(cmd);
             shown.add("> /dev/null");
             return new PeerRun(new Measure(mean, sd, Measure.Unit.NS_PER_OP), shown, out);

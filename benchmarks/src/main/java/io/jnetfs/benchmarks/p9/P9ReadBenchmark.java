@@ -7,6 +7,7 @@ import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.ReceiveMode;
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.peers.Diod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +74,15 @@ public class P9ReadBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path file = Diod.ensureFile();
+        Path file = BenchFile.ensureFile();
         size = Files.size(file);
-        diod = Diod.start(file.getParent());
+        diod = BenchFile.startDiod(file.getParent());
         pool = new FolioPool(256L << 20);
         boolean bulk = receive.startsWith("BULK");
-        client = P9Client.connect(P9Options.builder(Diod.HOST, diod.port()).aname(diod.export().toString())
+        client = P9Client.connect(P9Options.builder(diod.host(), diod.port()).aname(diod.export().toString())
                 .uname("root").nUname(0).pool(pool).transport(TransportKind.valueOf(transport))
                 .receiveMode(bulk ? ReceiveMode.BULK : ReceiveMode.DIRECT).build());
-        fid = client.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+        fid = client.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
         reader = new WholeFileReader(client, fid, size, inFlight,
                 bulk ? WholeFileReader.Delivery.APPEND : WholeFileReader.Delivery.ITER, pool);
     }

@@ -9,6 +9,7 @@ import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.ReceiveMode;
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.peers.Diod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,11 +79,11 @@ public final class P9VsDiodcat {
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
-        Path file = Diod.ensureFile();
+        Path file = BenchFile.ensureFile();
         long size = Files.size(file);
         String load = loadAverage();
-        try (Diod diod = Diod.start(file.getParent()); FolioPool pool = new FolioPool(256L << 20)) {
-            List<String> diodcat = diod.diodcatCommand();
+        try (Diod diod = BenchFile.startDiod(file.getParent()); FolioPool pool = new FolioPool(256L << 20)) {
+            List<String> diodcat = BenchFile.diodcatCommand(diod);
             System.out.println("diod pid " + diod.pid() + " on port " + diod.port());
             Map<String, List<Double>> gbps = new LinkedHashMap<>();
             Map<String, double[]> cpu = new LinkedHashMap<>(); // client (or diodcat) and diod CPU seconds, summed
@@ -98,18 +99,18 @@ public final class P9VsDiodcat {
                     c.reader.readAll();
                 }
                 for (int r = 0; r < rounds; r++) {
-                    double d0 = diod.cpuSeconds();
+                    double d0 = BenchFile.cpuSeconds(diod.pid());
                     if (withDiodcat || r == 0) {
                         gbps.computeIfAbsent("diodcat", k -> new ArrayList<>()).add(size / runDiodcat(diodcat) / 1e9);
-                        addCpu(cpu, "diodcat", lastDiodcatCpu, diod.cpuSeconds() - d0);
+                        addCpu(cpu, "diodcat", lastDiodcatCpu, BenchFile.cpuSeconds(diod.pid()) - d0);
                     }
                     for (Config c : configs) {
-                        double c0 = Diod.cpuSeconds(ProcessHandle.current().pid());
-                        d0 = diod.cpuSeconds();
+                        double c0 = BenchFile.cpuSeconds(ProcessHandle.current().pid());
+                        d0 = BenchFile.cpuSeconds(diod.pid());
                         long t0 = System.nanoTime();
                         long n = c.reader.readAll();
                         double s = (System.nanoTime() - t0) / 1e9;
-                        addCpu(cpu, c.name(), Diod.cpuSeconds(ProcessHandle.current().pid()) - c0, diod.cpuSeconds() - d0);
+                        addCpu(cpu, c.name(), BenchFile.cpuSeconds(ProcessHandle.current().pid()) - c0, BenchFile.cpuSeconds(diod.pid()) - d0);
                         if (n != size) {
                             throw new IOException(c.name() + " read " + n + " of " + size + " bytes");
                         }
@@ -159,9 +160,9 @@ public final class P9VsDiodcat {
             this.variant = v;
             this.inFlight = inFlight;
             this.transport = t;
-            this.client = P9Client.connect(P9Options.builder(Diod.HOST, diod.port()).aname(diod.export().toString())
+            this.client = P9Client.connect(P9Options.builder(diod.host(), diod.port()).aname(diod.export().toString())
                     .uname("root").nUname(0).receiveMode(v.mode).transport(t).pool(pool).build());
-            this.fid = client.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+            this.fid = client.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
             this.reader = new WholeFileReader(client, fid, size, inFlight, v.delivery, pool);
         }
 
@@ -208,7 +209,7 @@ public final class P9VsDiodcat {
 
     /** Writes 64 MiB with one Twrite in flight, then with 8 (glued), and prints sendmsg per Twrite. */
     private static void twriteSendmsgs(Diod diod, TransportKind t, FolioPool pool) throws IOException {
-        try (P9Client c = P9Client.connect(P9Options.builder(Diod.HOST, diod.port()).aname(diod.export().toString())
+        try (P9Client c = P9Client.connect(P9Options.builder(diod.host(), diod.port()).aname(diod.export().toString())
                 .uname("root").nUname(0).transport(t).pool(pool).window(8).build());
              Fid f = c.create(c.root(), "write-64m.bin", P9Flags.P9_DOTL_WRONLY | P9Flags.P9_DOTL_TRUNC, 0644);
              BvecqBuffer src = BvecqBuffer.allocate(pool, 64L << 20, 4096);

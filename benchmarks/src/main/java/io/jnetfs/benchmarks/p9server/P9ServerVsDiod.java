@@ -1,6 +1,6 @@
 package io.jnetfs.benchmarks.p9server;
 
-import io.jnetfs.benchmarks.p9.Diod;
+import io.jnetfs.benchmarks.p9.BenchFile;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.p9.Fid;
 import io.jnetfs.p9.P9Client;
@@ -77,7 +77,7 @@ public final class P9ServerVsDiod {
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
-        Path file = Diod.ensureFile();
+        Path file = BenchFile.ensureFile();
         Path dir = file.getParent();
         long size = Files.size(file);
         String loadBefore = loadAverage();
@@ -123,7 +123,7 @@ public final class P9ServerVsDiod {
                         for (Servers.Server s : servers) {
                             for (int m : new int[] {65536, 1 << 20}) {
                                 double s0 = s.cpuSeconds();
-                                double[] t = diodcat(s, m, Diod.FILE_NAME);
+                                double[] t = diodcat(s, m, BenchFile.FILE_NAME);
                                 add(gbps, cpu, "diodcat -m " + m + " | " + s.name, size / t[0] / 1e9, s.cpuSeconds() - s0,
                                         t[1]);
                             }
@@ -215,7 +215,7 @@ public final class P9ServerVsDiod {
             this.client = P9Client.connect(P9Options.builder(Servers.HOST, server.port).aname(server.export.toString())
                     .uname("root").nUname(0).msize(msize).pool(pool).build());
             if (mode == WholeFileIo.Mode.READ) {
-                this.fid = client.open(Diod.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
+                this.fid = client.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);
             } else {
                 this.fid = client.create(client.root(), String.format(WRITE_FILE, server.name),
                         P9Flags.P9_DOTL_WRONLY, 0644);

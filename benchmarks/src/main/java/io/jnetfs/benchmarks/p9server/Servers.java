@@ -1,10 +1,11 @@
 package io.jnetfs.benchmarks.p9server;
 
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.PeerMode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,23 +18,22 @@ import java.util.regex.Pattern;
 
 /**
  * The two servers compared, each a process of its own on a free loopback port, both exporting the
- * same directory and a {@code ctl} export: diod ({@code diod -f -n -l 127.0.0.1:PORT -e DIR -e ctl -c
- * /dev/null}) and this project's server ({@code java ... io.jnetfs.p9.server.ServeMain DIR --listen
- * 127.0.0.1:0 --ctl}, started from this JVM's class path).
+ * same directory and a {@code ctl} export: diod ({@code diod -f -n -l 127.0.0.1:PORT -e DIR -c /dev/null
+ * -e ctl}, the project's fixture {@link Diod} as a local process) and this project's server
+ * ({@code java ... io.jnetfs.p9.server.ServeMain DIR --listen 127.0.0.1:0 --ctl}, started from this JVM's
+ * class path).
  */
 final class Servers {
     /** The only address used. */
     static final String HOST = "127.0.0.1";
-    /** Where Debian installs diod. */
-    static final Path DIOD = Path.of("/usr/sbin/diod");
-
     private Servers() {
     }
 
-    /** A server process. */
+    /** A server process: a child JVM, or the diod fixture. */
     static final class Server implements AutoCloseable {
         String name;
-        final Process process;
+        private final Process process;
+        private final Diod diod;
         final int port;
         final Path export;
         final List<String> command;
@@ -41,9 +41,29 @@ final class Servers {
         Server(String name, Process process, int port, Path export, List<String> command) {
             this.name = name;
             this.process = process;
+            this.diod = null;
             this.port = port;
             this.export = export;
             this.command = command;
+        }
+
+        Server(Diod diod) {
+            this.name = "diod";
+            this.process = null;
+            this.diod = diod;
+            this.port = diod.port();
+            this.export = diod.export();
+            this.command = diod.command();
+        }
+
+        /** @return the server's process id */
+        long pid() {
+            return diod != null ? diod.pid() : process.pid();
+        }
+
+        /** @return whether it still runs */
+        boolean isAlive() {
+            return diod != null ? diod.isAlive() : process.isAlive();
         }
 
         /** Renames the server in the tables (a variant). */
@@ -54,7 +74,7 @@ final class Servers {
 
         /** @return user + system CPU seconds of the process so far (all threads), from /proc */
         double cpuSeconds() {
-            return cpuSeconds(process.pid());
+            return cpuSeconds(pid());
         }
 
         static double cpuSeconds(long pid) {
@@ -69,6 +89,10 @@ final class Servers {
 
         @Override
         public void close() {
+            if (diod != null) {
+                diod.close();
+                return;
+            }
             if (process.isAlive()) {
                 process.destroy();
                 try {
@@ -86,17 +110,7 @@ final class Servers {
 
     /** Starts diod exporting {@code dir} and ctl. */
     static Server diod(Path dir) throws IOException {
-        if (!Files.isExecutable(DIOD)) {
-            throw new IOException("diod is not installed (apt-get install diod)");
-        }
-        int port = freePort();
-        List<String> cmd = List.of(DIOD.toString(), "-f", "-n", "-l", HOST + ":" + port, "-e", dir.toString(), "-e",
-                "ctl", "-c", "/dev/null", "-L", "stderr");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        Server s = new Server("diod", p, port, dir, cmd);
-        awaitAccepting(s);
-        return s;
+        return new Server(Diod.builder(dir).mode(PeerMode.PROCESS).ctl(true).start());
     }
 
     /** A variant's argument for the server's JVM rather than for {@code serve}. */
@@ -142,14 +156,6 @@ final class Servers {
         return s;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(HOST, 0));
-            return s.getLocalPort();
-        }
-    }
-
     private static void awaitAccepting(Server s) throws IOException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
@@ -157,7 +163,7 @@ final class Servers {
                 c.connect(new InetSocketAddress(HOST, s.port), 1000);
                 return;
             } catch (IOException e) {
-                if (!s.process.isAlive() || System.nanoTime() - deadline > 0) {
+                if (!s.isAlive() || System.nanoTime() - deadline > 0) {
                     s.close();
                     throw new IOException(s.name + " did not start on port " + s.port, e);
                 }

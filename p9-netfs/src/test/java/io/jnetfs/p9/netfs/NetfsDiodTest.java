@@ -4,17 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.fiemap.Extents;
 import io.jnetfs.fiemap.Fiemap;
 import io.jnetfs.fiemap.OccupancyMethod;
 import io.jnetfs.netfs.Netfs;
 import io.jnetfs.netfs.cachefiles.CacheFiles;
-import io.jnetfs.p9.DiodServer;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.PeerOptions;
 import io.jnetfs.p9.reliability.FaultProxy;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.DiodTools;
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +40,14 @@ class NetfsDiodTest {
     @TempDir
     Path tmp;
     private Path export;
-    private DiodServer diod;
+    private Diod diod;
     private ExecutorService writer;
 
     @BeforeEach
     void start() throws IOException {
-        DiodServer.assumeAvailable();
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         export = Files.createDirectory(tmp.resolve("export"));
-        diod = DiodServer.start(export);
+        diod = Diod.start(export);
         writer = Executors.newSingleThreadExecutor();
     }
 
@@ -88,7 +90,7 @@ class NetfsDiodTest {
     @Test
     void randomReadsEqualTheSourceFile() throws IOException {
         byte[] src = exportRandom("r.bin", 12_345_678, 1);
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, null).open("r.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, null).open("r.bin", false)) {
             Random r = new Random(2);
             for (int i = 0; i < 200; i++) {
                 int pos = r.nextInt(src.length);
@@ -105,7 +107,7 @@ class NetfsDiodTest {
     void writebackKeepsAtMostItsInflightTwritesOut() throws IOException {
         byte[] src = new byte[20 << 20]; // more than one 16 MiB writeback run
         new Random(9).nextBytes(src);
-        try (P9Client c = diod.connect(); Netfs n = netfs();
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs();
              P9File f = new P9Netfs(c, n, null, "9p://wlimit", 3).create("wl.bin", 0644)) {
             for (int pos = 0; pos < src.length; pos += 1 << 20) {
                 f.write(pos, src, pos, 1 << 20);
@@ -175,7 +177,7 @@ class NetfsDiodTest {
     @Test
     void aFileKeepsAtMostItsInflightTreadsOutAndReadsRight() throws IOException {
         byte[] src = exportRandom("l.bin", 9 << 20, 6);
-        try (P9Client c = diod.connect(); Netfs n = netfs();
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs();
              P9File f = new P9Netfs(c, n, null, "9p://limit", 3).open("l.bin", false)) {
             assertArrayEquals(src, readAll(f));
             P9NetfsOps ops = (P9NetfsOps) f.netfs().inode().ops();
@@ -196,7 +198,7 @@ class NetfsDiodTest {
         byte[] src = exportRandom("c.bin", 20 << 20, 3);
         CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
         Path cacheFile;
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
             assertArrayEquals(src, readAll(f));
             f.cacheFile().drain();
             assertEquals(src.length, n.stats().bytesFromServer());
@@ -207,7 +209,7 @@ class NetfsDiodTest {
             Extents e = fm.query(cacheFile, 0, Fiemap.WHOLE_FILE, Fiemap.FIEMAP_FLAG_SYNC);
             assertTrue(e.count() > 0 && e.totalLength() >= src.length, "FIEMAP shows the cached extents: " + e.totalLength());
         }
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).open("c.bin", false)) {
             long before = c.repliesReceived();
             assertArrayEquals(src, readAll(f));
             assertEquals(0, n.stats().readRpcs(), "a warm read sends zero read RPCs");
@@ -223,14 +225,14 @@ class NetfsDiodTest {
         Path file = export.resolve("v.bin");
         Files.write(file, src);
         CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
             readAll(f);
             f.cacheFile().drain();
         }
         new Random(5).nextBytes(src);
         Files.write(file, src);
         Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5000));
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).open("v.bin", false)) {
             assertArrayEquals(src, readAll(f), "the new contents, not the cached old ones");
             assertEquals(0, n.stats().bytesFromCache());
         }
@@ -241,7 +243,7 @@ class NetfsDiodTest {
         Random r = new Random(6);
         byte[] model = new byte[0];
         CacheFiles cache = new CacheFiles(tmp.resolve("cache"), 256 << 10, OccupancyMethod.AUTO, writer);
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).create("w.bin", 0644)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).create("w.bin", 0644)) {
             for (int op = 0; op < 80; op++) {
                 int kind = r.nextInt(10);
                 if (kind < 8) {
@@ -267,13 +269,12 @@ class NetfsDiodTest {
             assertEquals(c.twritesSent(), c.sendmsgCalls() - (c.messagesSent() - c.twritesSent()) >= 0 ? c.twritesSent() : -1);
         }
         // read back through jnetfs (fresh engine, the cache file from the writes) and with diodcat
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, cache).open("w.bin", false)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, cache).open("w.bin", false)) {
             assertArrayEquals(model, readAll(f));
         }
         // in container mode diodcat (from the diod package) may not be on this side
-        assumeTrue(Files.isExecutable(DiodServer.DIODCAT),
-                DiodServer.DIODCAT + " is not installed: the diodcat check is skipped");
-        Process p = new ProcessBuilder(List.of(DiodServer.DIODCAT.toString(), "-s", diod.host() + ":" + diod.port(),
+        Require.feature(DiodTools.FEATURE, DiodTools.unavailableReason());
+        Process p = new ProcessBuilder(List.of(DiodTools.DIODCAT.toString(), "-s", diod.host() + ":" + diod.port(),
                 "-m", "65536", "-a", diod.aname(), "w.bin")).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         byte[] viaDiodcat = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -284,7 +285,7 @@ class NetfsDiodTest {
     void diodKilledDuringWritebackGivesAnErrorAndLosesNoAcknowledgedByte() throws IOException {
         byte[] first = new byte[4 << 20];
         new Random(7).nextBytes(first);
-        try (P9Client c = diod.connect(); Netfs n = netfs(); P9File f = mount(c, n, null).create("k.bin", 0644)) {
+        try (P9Client c = PeerOptions.connect(diod); Netfs n = netfs(); P9File f = mount(c, n, null).create("k.bin", 0644)) {
             f.write(0, first, 0, first.length);
             f.fsync(); // acknowledged
             byte[] more = new byte[8 << 20];

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.netfs.Netfs;
-import io.jnetfs.p9.DiodServer;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.ReceiveMode;
@@ -20,6 +18,9 @@ import io.jnetfs.p9.server.P9Server;
 import io.jnetfs.p9.reliability.FaultProxy.Direction;
 import io.jnetfs.p9.reliability.FaultProxy.Fault;
 import io.jnetfs.p9.reliability.FaultProxy.Schedule;
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.PeerServer;
+import io.jnetfs.testkit.Require;
 import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ class SoakTest {
     }
 
     static Peer diod(Path export) throws IOException {
-        DiodServer d = DiodServer.start(export);
+        Diod d = Diod.start(export);
         return new Peer() {
             public int port() {
                 return d.port();
@@ -98,7 +99,7 @@ class SoakTest {
             }
 
             public boolean alive() {
-                return ProcessHandle.of(d.pid()).map(ProcessHandle::isAlive).orElse(false);
+                return d.isAlive();
             }
 
             public void stop(boolean gently) {
@@ -120,7 +121,7 @@ class SoakTest {
     }
 
     static Peer jnetfsServer(Path export) throws IOException {
-        P9Server s = P9Server.builder(export).listen(DiodServer.HOST, 0).build().start();
+        P9Server s = P9Server.builder(export).listen(PeerServer.HOST, 0).build().start();
         return new Peer() {
             public int port() {
                 return s.port();
@@ -150,7 +151,7 @@ class SoakTest {
 
     @Test
     void soakAgainstDiodThroughTheFaultProxy() throws Exception {
-        assumeTrue(DiodServer.available(), DiodServer.UNAVAILABLE);
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         soak("diod", SoakTest::diod);
     }
 
@@ -509,6 +510,7 @@ class SoakTest {
 
         private void restartServer() throws IOException {
             server.stop(rnd.nextBoolean());
+            server.close(); // its log and run directory go with it
             restarts++;
             server = peers.start(export);
             proxy.retarget(server.port());

@@ -1,6 +1,6 @@
 package io.jnetfs.p9.nio;
 
-import io.jnetfs.p9.DiodServer;
+import io.jnetfs.peers.Diod;
 import io.jnetfs.p9.server.P9Server;
 import io.jnetfs.testkit.Require;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The servers these tests talk to, on 127.0.0.1 only: {@code jnetfs serve} ({@link P9Server} in this
  * JVM, on a free port) and diod. The one place that knows how diod is started (today the p9 test-jar's
- * {@link DiodServer}): switching to another fixture changes this file only.
+ * {@link Diod}): switching to another fixture changes this file only.
  */
 final class Peers {
     static final String HOST = "127.0.0.1";
@@ -92,8 +92,8 @@ final class Peers {
 
     /** diod exporting {@code export}; skips (or fails, where the run requires diod) where there is none. */
     static Peer diod(Path export) throws IOException {
-        Require.feature("diod", DiodServer.available(), DiodServer::unavailableReason);
-        DiodServer d = DiodServer.start(export);
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
+        Diod d = Diod.start(export);
         return new Peer() {
             @Override
             public String name() {

@@ -3,8 +3,10 @@ package io.jnetfs.p9.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.DiodTools;
+import io.jnetfs.testkit.Require;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +32,12 @@ class DiodToolsTest {
     static Path export;
     static byte[] data;
     static P9Server server;
-    static DiodPeer diod;
+    static Diod diod;
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(DiodPeer.available(), DiodPeer.UNAVAILABLE);
+        Require.feature(DiodTools.FEATURE, DiodTools.unavailableReason());
+        Require.feature(Diod.FEATURE, Diod.unavailableReason());
         export = Files.createTempDirectory("p9-server-tools-");
         data = ServerFixture.bytes(5, 3_000_000);
         Files.write(export.resolve("data.bin"), data);
@@ -42,7 +45,7 @@ class DiodToolsTest {
         Files.createDirectory(export.resolve("sub"));
         Files.createSymbolicLink(export.resolve("link"), Path.of("hello.txt"));
         server = ServerFixture.builder(export).ctl(true).build().start();
-        diod = DiodPeer.start(export, true, false);
+        diod = Diod.builder(export).ctl(true).start();
     }
 
     @AfterAll
@@ -85,12 +88,12 @@ class DiodToolsTest {
     @Test
     void diodcatReadsFiles() throws Exception {
         for (String msize : new String[] {"65536", "1048576", "8192"}) {
-            Result r = run(DiodPeer.DIODCAT.toString(), "-s", at(server.port()), "-m", msize, "-a", export.toString(),
+            Result r = run(DiodTools.DIODCAT.toString(), "-s", at(server.port()), "-m", msize, "-a", export.toString(),
                     "data.bin");
             assertEquals(0, r.exit(), r.err());
             assertArrayEquals(data, r.out(), "diodcat -m " + msize);
         }
-        Result two = run(DiodPeer.DIODCAT.toString(), "-s", at(server.port()), "-a", export.toString(), "hello.txt",
+        Result two = run(DiodTools.DIODCAT.toString(), "-s", at(server.port()), "-a", export.toString(), "hello.txt",
                 "link");
         assertEquals(0, two.exit(), two.err());
         assertEquals("hello from jnetfs\n", two.text().substring(0, 18));
@@ -98,11 +101,11 @@ class DiodToolsTest {
 
     @Test
     void diodcatAnswersLikeDiodForMissingFiles() throws Exception {
-        Result ours = run(DiodPeer.DIODCAT.toString(), "-s", at(server.port()), "-a", export.toString(), "missing");
-        Result theirs = run(DiodPeer.DIODCAT.toString(), "-s", at(diod.port), "-a", export.toString(), "missing");
+        Result ours = run(DiodTools.DIODCAT.toString(), "-s", at(server.port()), "-a", export.toString(), "missing");
+        Result theirs = run(DiodTools.DIODCAT.toString(), "-s", at(diod.port()), "-a", export.toString(), "missing");
         assertTrue(ours.exit() != 0);
         assertEquals(theirs.exit(), ours.exit());
-        assertEquals(theirs.err().replace(at(diod.port), "S"), ours.err().replace(at(server.port()), "S"));
+        assertEquals(theirs.err().replace(at(diod.port()), "S"), ours.err().replace(at(server.port()), "S"));
     }
 
     /** Every entry but ".." (which of the export's root is the root here, the directory above in diod). */
@@ -110,7 +113,7 @@ class DiodToolsTest {
     void diodlsListsLikeDiod() throws Exception {
         for (String opt : new String[] {"-l", ""}) {
             List<String> ours = lines(at(server.port()), opt);
-            List<String> theirs = lines(at(diod.port), opt);
+            List<String> theirs = lines(at(diod.port()), opt);
             ours.removeIf(l -> l.endsWith(" ..") || l.equals(".."));
             theirs.removeIf(l -> l.endsWith(" ..") || l.equals(".."));
             assertEquals(theirs, ours, "diodls " + opt);
@@ -119,7 +122,7 @@ class DiodToolsTest {
     }
 
     private static List<String> lines(String where, String opt) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(DiodPeer.DIODLS.toString(), "-s", where, "-a", export.toString()));
+        List<String> cmd = new ArrayList<>(List.of(DiodTools.DIODLS.toString(), "-s", where, "-a", export.toString()));
         if (!opt.isEmpty()) {
             cmd.add(opt);
         }
@@ -133,17 +136,17 @@ class DiodToolsTest {
 
     @Test
     void diodloadDrivesTheCtlExport() throws Exception {
-        Result r = run(DiodPeer.DIODLOAD.toString(), "-s", at(server.port()), "-n", "2", "-r", "1");
+        Result r = run(DiodTools.DIODLOAD.toString(), "-s", at(server.port()), "-n", "2", "-r", "1");
         assertEquals(0, r.exit(), r.err() + r.text());
         Matcher m = Pattern.compile("([0-9]+) ops/s, ([0-9]+) rMB/s, ([0-9]+) wMB/s").matcher(r.text() + r.err());
         assertTrue(m.find(), r.text() + r.err());
         assertTrue(Long.parseLong(m.group(2)) > 0 && Long.parseLong(m.group(3)) > 0, m.group());
-        Result g = run(DiodPeer.DIODLOAD.toString(), "-s", at(server.port()), "-n", "2", "-r", "1", "-g");
+        Result g = run(DiodTools.DIODLOAD.toString(), "-s", at(server.port()), "-n", "2", "-r", "1", "-g");
         assertEquals(0, g.exit(), g.err() + g.text());
         Matcher gm = Pattern.compile("([0-9]+) ops/s").matcher(g.text() + g.err());
         assertTrue(gm.find() && Long.parseLong(gm.group(1)) > 0, g.text() + g.err());
         // and diodls sees the same ctl files as in diod's, zero and null
-        Result ls = run(DiodPeer.DIODLS.toString(), "-s", at(server.port()), "/");
+        Result ls = run(DiodTools.DIODLS.toString(), "-s", at(server.port()), "/");
         assertEquals(0, ls.exit(), ls.err());
         List<String> names = new ArrayList<>(Arrays.asList(ls.text().split("\n")));
         assertTrue(names.containsAll(List.of("zero", "null")), names.toString());

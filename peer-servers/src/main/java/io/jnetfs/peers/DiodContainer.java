@@ -1,4 +1,4 @@
-package io.jnetfs.p9;
+package io.jnetfs.peers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ContainerLaunchException;
@@ -17,25 +18,28 @@ import org.testcontainers.containers.wait.strategy.AbstractWaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * {@link DiodMode#CONTAINER}: diod in a container started with Testcontainers from a local image
- * ({@value #DEFAULT_IMAGE}, or the system property {@value #IMAGE_PROPERTY}; built by
+ * {@link PeerMode#CONTAINER} for {@link Diod}: diod in a container started with Testcontainers from a
+ * local image ({@value #DEFAULT_IMAGE}, or the system property {@value #IMAGE_PROPERTY}; built by
  * {@code docker/build-image.sh}), never pulled.
  *
  * <pre>
- *   test JVM ──9P over 127.0.0.1:PORT──▶ diod -f -n -l 127.0.0.1:PORT -e DIR ...   (container, --network host)
+ *   this JVM ──9P over 127.0.0.1:PORT──▶ diod -f -n -l 127.0.0.1:PORT -e DIR ...   (container, --network host)
  *      │                                      │
  *      └── reads and writes DIR ◀── bind mount DIR:DIR ──┘   (same path both sides: the aname is DIR)
+ *          writes RUN/diod.conf ──▶ bind mount RUN:RUN, read-only (a read-only export's configuration)
  * </pre>
  *
  * <p>Host networking only: no port mapping, no bridge, nothing but 127.0.0.1 is a target. Readiness is a
- * connect to the port from the JVM. Suspended with {@code docker pause} (the cgroup freezer: every
+ * connect to the port from this JVM. Suspended with {@code docker pause} (the cgroup freezer: every
  * thread stopped when it returns), killed with {@code docker kill} (SIGKILL to diod, the container's
- * PID 1). Closing removes the container; there is no reaper container (TESTCONTAINERS_RYUK_DISABLED=true,
- * the reaper image cannot be pulled), so every start is paired with a close by its owner.
+ * PID 1). Closing removes the container. There is no reaper container: Testcontainers' own would be
+ * pulled, so {@link #unavailableReason()} demands {@code TESTCONTAINERS_RYUK_DISABLED=true} (the build's
+ * surefire sets it) and every start is paired with a close by its owner (or {@link OpenServers}' hook).
  *
- * <p>Loaded only in container mode: other modules' tests use the p9 test-jar without Testcontainers.
+ * <p>Loaded only in container mode, and only after {@link Diod} checked that Testcontainers is on the
+ * class path: peer-servers declares it optional, so the CLI and the benchmarks run without it.
  */
-final class DiodContainer implements DiodServer.Backend {
+final class DiodContainer implements Backend {
     /** The system property naming the image. */
     static final String IMAGE_PROPERTY = "jnetfs.diod.image";
     /** The image docker/build-image.sh and docker/Dockerfile build. */
@@ -59,12 +63,16 @@ final class DiodContainer implements DiodServer.Backend {
     }
 
     /**
-     * Asks Testcontainers for the engine (DOCKER_HOST, else the default socket) and the engine for the
-     * image.
+     * Asks for the reaper switch, the engine (DOCKER_HOST, else the default socket) and the engine for
+     * the image.
      *
      * @return null where a container can be started, else why not
      */
     static String unavailableReason() {
+        if (!Boolean.parseBoolean(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            return "TESTCONTAINERS_RYUK_DISABLED=true is not set in this JVM's environment: Testcontainers would pull"
+                    + " its reaper image (the build's surefire configuration sets it; see docker/README.md)";
+        }
         DockerClient client;
         try {
             client = DockerClientFactory.instance().client();
@@ -82,7 +90,7 @@ final class DiodContainer implements DiodServer.Backend {
         return null;
     }
 
-    /** @return where the engine is, for the fixture's one line about itself */
+    /** {@return where the engine is, for the fixture's one line about itself} */
     static String engine() {
         DockerClientFactory f = DockerClientFactory.instance();
         return "image " + image() + ", engine " + f.getTransportConfig().getDockerHost() + " (Docker "
@@ -90,23 +98,27 @@ final class DiodContainer implements DiodServer.Backend {
     }
 
     /**
-     * Starts the container and waits until diod accepts on 127.0.0.1:{@code port}.
+     * Starts the container with diod's arguments and waits until diod accepts on 127.0.0.1:{@code port}.
      *
+     * @param args diod's arguments (the image's entry point is diod)
+     * @param export the exported directory, bound read-write at its own path
+     * @param run the server's run directory, bound read-only at its own path
+     * @param port the port in {@code args}
+     * @param max how long to wait
      * @return the running container, which the caller closes
      * @throws IOException where it does not start or accept within {@code max}; nothing is left running
      */
-    static DiodContainer start(Path export, int port, Duration max) throws IOException {
-        String dir = export.toString();
+    static DiodContainer start(List<String> args, Path export, Path run, int port, Duration max) throws IOException {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image()));
         try {
             c.withImagePullPolicy(name -> false) // a local image only
                     .withNetworkMode("host")
-                    // the bind goes straight into the create command: Testcontainers' own binds make it
+                    // the binds go straight into the create command: Testcontainers' own binds make it
                     // check file mounting first, in a container of an image it would pull
-                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
-                            .withBinds(new Bind(dir, new Volume(dir), AccessMode.rw)))
-                    .withCommand("-f", "-n", "-l", DiodServer.HOST + ":" + port, "-e", dir, "-c", "/dev/null",
-                            "-L", "stderr")
+                    .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withBinds(
+                            new Bind(export.toString(), new Volume(export.toString()), AccessMode.rw),
+                            new Bind(run.toString(), new Volume(run.toString()), AccessMode.ro)))
+                    .withCommand(args.toArray(String[]::new))
                     .waitingFor(new LoopbackPort(port).withStartupTimeout(max))
                     .start();
             return new DiodContainer(c);
@@ -119,7 +131,7 @@ final class DiodContainer implements DiodServer.Backend {
             }
             c.stop();
             throw new IOException("diod container (" + image() + ") on port " + port + " did not start: "
-                    + rootMessage(e) + "; log: " + log, e);
+                    + rootMessage(e) + "; its log: " + log.strip(), e);
         }
     }
 
@@ -142,7 +154,7 @@ final class DiodContainer implements DiodServer.Backend {
         @Override
         protected void waitUntilReady() {
             try {
-                DiodServer.awaitAccepting(port, startupTimeout, waitStrategyTarget::isRunning,
+                Loopback.awaitAccepting("diod container", port, startupTimeout, waitStrategyTarget::isRunning,
                         waitStrategyTarget::getLogs);
             } catch (IOException e) {
                 throw new ContainerLaunchException(e.getMessage(), e);
@@ -223,6 +235,6 @@ final class DiodContainer implements DiodServer.Backend {
 
     @Override
     public String describe() {
-        return "container " + id.substring(0, Math.min(12, id.length())) + ", pid=" + pid;
+        return "container " + id.substring(0, Math.min(12, id.length())) + ", pid " + pid;
     }
 }
