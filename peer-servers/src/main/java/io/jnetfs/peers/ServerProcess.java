@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Suspended with SIGSTOP, then every thread checked in {@code /proc/PID/task} until all are stopped;
  * killed with SIGKILL; closed with SIGCONT (a stopped process cannot act on SIGTERM), SIGTERM, and
- * SIGKILL after {@link #TERM_GRACE}. Signals other than TERM and KILL go through {@code kill(1)}, which the
+ * SIGKILL after a grace ({@link #TERM_GRACE} unless the starter says otherwise). Signals other than TERM and KILL go through {@code kill(1)}, which the
  * JDK cannot send itself.
  */
 final class ServerProcess implements Backend {
@@ -24,12 +24,14 @@ final class ServerProcess implements Backend {
 
     private final Process process;
     private final Path log;
+    private final Duration termGrace;
     private boolean stopped;
     private boolean closed;
 
-    private ServerProcess(Process process, Path log) {
+    private ServerProcess(Process process, Path log, Duration termGrace) {
         this.process = process;
         this.log = log;
+        this.termGrace = termGrace;
     }
 
     /**
@@ -41,12 +43,25 @@ final class ServerProcess implements Backend {
      * @throws IOException where the command cannot be started
      */
     static ServerProcess start(List<String> command, Path log) throws IOException {
+        return start(command, log, TERM_GRACE);
+    }
+
+    /**
+     * Starts {@code command} with its output in {@code log}, given {@code termGrace} to exit after SIGTERM.
+     *
+     * @param command the command line
+     * @param log the log file (created or truncated)
+     * @param termGrace how long {@link #close()} waits after SIGTERM before SIGKILL
+     * @return the running process, which the caller closes
+     * @throws IOException where the command cannot be started
+     */
+    static ServerProcess start(List<String> command, Path log, Duration termGrace) throws IOException {
         Process p = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new ServerProcess(p, log);
+        return new ServerProcess(p, log, termGrace);
     }
 
     @Override
@@ -132,7 +147,7 @@ final class ServerProcess implements Backend {
         }
     }
 
-    /** Stops the process: SIGCONT if suspended, SIGTERM, SIGKILL after {@link #TERM_GRACE}. Idempotent. */
+    /** Stops the process: SIGCONT if suspended, SIGTERM, SIGKILL after its grace. Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -151,7 +166,7 @@ final class ServerProcess implements Backend {
         }
         process.destroy();
         try {
-            if (!process.waitFor(TERM_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(termGrace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
             }
