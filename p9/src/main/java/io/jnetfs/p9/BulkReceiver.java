@@ -72,7 +72,7 @@ final class BulkReceiver extends Receiver {
             }
             long at = chunkParse;
             long size = Integer.toUnsignedLong(P9Codec.u32(chunkSeg, at));
-            int type = P9Codec.u8(chunkSeg, at + 4);
+            int type = dialect(size, P9Codec.u8(chunkSeg, at + 4));
             int tag = P9Codec.u16(chunkSeg, at + 5);
             P9Request r = accept(size, type, tag);
             if (r == null || !need(size)) {

@@ -54,7 +54,7 @@ final class DirectReceiver extends Receiver {
             }
             hdrHave = 0;
             long size = Integer.toUnsignedLong(P9Codec.u32(hdr, 0));
-            int type = P9Codec.u8(hdr, 4);
+            int type = dialect(size, P9Codec.u8(hdr, 4));
             int tag = P9Codec.u16(hdr, 5);
             P9Request r = accept(size, type, tag);
             if (r == null) {

@@ -186,6 +186,14 @@ public final class P9Client implements AutoCloseable {
         return conn.bytesCopied();
     }
 
+    /**
+     * {@return Rerror (type 107) replies read as an errno: how often the server spoke NFS-Ganesha's dialect
+     * instead of Rlerror (see {@link P9Options#acceptsRerror()})}
+     */
+    public long rerrorsReceived() {
+        return conn.rerrorsReceived();
+    }
+
     /** {@return tags in use now (requests being built, in flight, or flushed and awaiting Rflush)} */
     public int tagsInUse() {
         return conn.tagsInUse();

@@ -71,6 +71,9 @@ final class P9Connection implements AutoCloseable {
     /** Written before the thread starts: a caller on it must not wait for what only it completes. */
     private Thread receiverThread;
 
+    /** Written before the receiving thread starts (its start orders it): see {@link P9Options#acceptsRerror()}. */
+    boolean acceptsRerror = true;
+
     private volatile int failErrno;
     private volatile String failReason;
     private boolean memoryFreed;
@@ -143,6 +146,7 @@ final class P9Connection implements AutoCloseable {
             mode = ReceiveMode.DIRECT; // a bulk chunk must hold two whole messages
         }
         P9Connection conn = new P9Connection(t, where, msize, timeout, tick, o.maxTags(), mode, pool, ownPool);
+        conn.acceptsRerror = o.acceptsRerror();
         conn.start();
         return conn;
     }
@@ -245,6 +249,10 @@ final class P9Connection implements AutoCloseable {
 
     long bytesCopied() {
         return receiver.bytesCopied();
+    }
+
+    long rerrorsReceived() {
+        return receiver.rerrorsReceived();
     }
 
     // ---- a request's life -----------------------------------------------------------------------------

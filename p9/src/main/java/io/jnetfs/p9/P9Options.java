@@ -36,6 +36,7 @@ public final class P9Options {
     private final TransportKind transport;
     private final ReceiveMode receiveMode;
     private final FolioPool pool;
+    private final boolean acceptsRerror;
 
     private P9Options(Builder b) {
         this.host = b.host;
@@ -51,6 +52,7 @@ public final class P9Options {
         this.transport = b.transport;
         this.receiveMode = b.receiveMode;
         this.pool = b.pool;
+        this.acceptsRerror = b.acceptsRerror;
     }
 
     /**
@@ -129,11 +131,19 @@ public final class P9Options {
         return pool;
     }
 
+    /**
+     * {@return whether an Rerror (type 107) whose body is only a 4-byte errno is read as that errno, as
+     * NFS-Ganesha sends its errors on a 9P2000.L session; false refuses it as a protocol error}
+     */
+    public boolean acceptsRerror() {
+        return acceptsRerror;
+    }
+
     @Override
     public String toString() {
         return "P9Options[" + host + ":" + port + ", aname=" + aname + ", uname=" + uname + ", n_uname="
                 + Integer.toUnsignedString(nUname) + ", msize=" + msize + ", timeout=" + timeout + ", maxTags="
-                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + "]";
+                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + (acceptsRerror ? "" : ", strict: no Rerror") + "]";
     }
 
     /** Builds {@link P9Options}. */
@@ -151,6 +161,7 @@ public final class P9Options {
         private TransportKind transport = TransportKind.SOCKET;
         private ReceiveMode receiveMode = DEFAULT_RECEIVE_MODE;
         private FolioPool pool;
+        private boolean acceptsRerror = true;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -290,6 +301,20 @@ public final class P9Options {
          */
         public Builder pool(FolioPool pool) {
             this.pool = pool;
+            return this;
+        }
+
+        /**
+         * Sets whether an Rerror (type 107) with an errno-only body is read as that errno (the default, for
+         * NFS-Ganesha, which answers a 9P2000.L session's failures so; counted in
+         * {@link P9Client#rerrorsReceived()}), or refused as a protocol error (strict). An Rerror with a
+         * 9P2000 body (a string) is refused either way.
+         *
+         * @param on whether to accept it
+         * @return this
+         */
+        public Builder acceptRerror(boolean on) {
+            this.acceptsRerror = on;
             return this;
         }
 

@@ -103,7 +103,10 @@ public final class P9Type {
     public static final int Rattach = 105;
     /** Illegal in 9P2000.L. */
     public static final int Terror = 106;
-    /** Not sent by 9P2000.L servers ({@link #Rlerror} replaces it). */
+    /**
+     * Not sent by 9P2000.L servers ({@link #Rlerror} replaces it), except NFS-Ganesha, which sends it with an
+     * Rlerror's body (a 4-byte errno): the client reads that as Rlerror ({@link P9Options#acceptsRerror()}).
+     */
     public static final int Rerror = 107;
     /** {@code oldtag[2]}. */
     public static final int Tflush = 108;

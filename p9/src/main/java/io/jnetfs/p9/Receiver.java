@@ -44,6 +44,7 @@ abstract class Receiver {
     private final boolean shortensAppends;
     private volatile long repliesReceived;
     volatile long bytesCopied;
+    private volatile long rerrorsReceived;
 
     Receiver(P9Connection conn, boolean shortensAppends) {
         this.conn = conn;
@@ -62,6 +63,10 @@ abstract class Receiver {
 
     long bytesCopied() {
         return bytesCopied;
+    }
+
+    long rerrorsReceived() {
+        return rerrorsReceived;
     }
 
     /** The thread's body: receives until the connection fails, then completes everything in flight. */
@@ -96,6 +101,23 @@ abstract class Receiver {
     }
 
     // ---- one reply ------------------------------------------------------------------------------------
+
+    /**
+     * The type a reply is handled as: NFS-Ganesha answers a 9P2000.L session's failures with Rerror (107)
+     * whose body is a 4-byte errno, which is an Rlerror in all but its type. Read as Rlerror (and counted)
+     * where the options accept it; anything else keeps its type, and an Rerror then fails the header check.
+     *
+     * @param size the reply's size field
+     * @param type its type field
+     * @return {@link P9Type#Rlerror} for an accepted Rerror, else {@code type}
+     */
+    final int dialect(long size, int type) {
+        if (type == P9Type.Rerror && size == HEADER_SIZE + 4 && conn.acceptsRerror) {
+            rerrorsReceived++; // only the receiving thread writes it
+            return P9Type.Rlerror;
+        }
+        return type;
+    }
 
     /** Whether a reply carries data into the request's destination (Rread to Tread, Rreaddir to Treaddir). */
     static boolean isData(int type, P9Request r) {

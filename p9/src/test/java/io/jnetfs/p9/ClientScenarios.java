@@ -12,7 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
- * Client scenarios run unchanged against diod ({@link P9DiodTestBase}) and against this project's
+ * Client scenarios run unchanged against diod ({@link P9PeerTestBase}) and against this project's
  * server ({@code ServerClientTestBase}): the same calls must give the same answers, checked on the
  * exported directory itself.
  */
@@ -27,6 +27,15 @@ public final class ClientScenarios {
      * @param dir a fid of the export's directory, {@code local} on this machine
      */
     public static void createWriteReadGetattr(P9Client client, Fid dir, Path local, byte[] data) throws IOException {
+        createWriteReadGetattr(client, dir, local, data, P9Flags.P9_GETATTR_ALL);
+    }
+
+    /**
+     * As {@link #createWriteReadGetattr(P9Client, Fid, Path, byte[])}, for a server whose Rgetattr has the
+     * valid mask {@code valid} (NFS-Ganesha: {@link P9Flags#P9_GETATTR_BASIC}, no btime, gen or data_version).
+     */
+    public static void createWriteReadGetattr(P9Client client, Fid dir, Path local, byte[] data, long valid)
+            throws IOException {
         try (Fid f = client.create(dir, "file.bin", P9Flags.P9_DOTL_RDWR | P9Flags.P9_DOTL_EXCL, 0640)) {
             assertTrue(f.isOpen());
             assertEquals(data.length, client.write(f, 0, data));
@@ -41,7 +50,7 @@ public final class ClientScenarios {
             assertEquals(0640, a.mode() & 07777);
             assertEquals(Files.getAttribute(local.resolve("file.bin"), "unix:ino"), a.qid().path());
             assertEquals(f.qid().path(), a.qid().path());
-            assertEquals(P9Flags.P9_GETATTR_ALL, a.valid(), "every field diod answers");
+            assertEquals(valid, a.valid(), "every field the server answers");
             client.fsync(f, false);
             client.fsync(f, true);
         }
@@ -53,6 +62,14 @@ public final class ClientScenarios {
      * each, Tremove: every step checked on the exported directory, which ends empty.
      */
     public static void namesAndLinks(P9Client client, Fid dir, Path local) throws IOException {
+        namesAndLinks(client, dir, local, true);
+    }
+
+    /**
+     * As {@link #namesAndLinks(P9Client, Fid, Path)}, with the closing Tremove only where {@code tremove}:
+     * NFS-Ganesha 4.3 dies (SIGSEGV) on a Tremove of a walked fid, so its runs leave that step out.
+     */
+    public static void namesAndLinks(P9Client client, Fid dir, Path local, boolean tremove) throws IOException {
         try (Fid f = client.create(dir, "a", P9Flags.P9_DOTL_WRONLY, 0644)) {
             client.write(f, 0, new byte[] {1, 2, 3});
         }
@@ -92,6 +109,9 @@ public final class ClientScenarios {
             assertEquals(0, s.count());
         }
 
+        if (!tremove) {
+            return;
+        }
         try (Fid f = client.create(dir, "gone", P9Flags.P9_DOTL_WRONLY, 0600)) {
             assertTrue(f.isOpen());
         }

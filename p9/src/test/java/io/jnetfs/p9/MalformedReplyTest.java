@@ -96,6 +96,33 @@ class MalformedReplyTest extends FakeServerTestBase {
 
     @ParameterizedTest
     @MethodSource("configs")
+    void rerrorWithAnErrnoOnlyBodyIsThatErrnoUnlessStrict(TransportKind transport, ReceiveMode mode) throws IOException {
+        // NFS-Ganesha's dialect: Rerror (107) with a 9P2000.L body, a 4-byte errno
+        FakeServer.Handler h = replyTagged(tag -> msg(P9Type.Rerror, tag, le(4).putInt(Errno.ENOENT)));
+        try (FakeServer s = new FakeServer(MSIZE, h);
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool).build())) {
+            P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
+            assertEquals(Errno.ENOENT, e.errno(), e.getMessage());
+            assertEquals(1, c.rerrorsReceived());
+            assertEquals("ENOENT", assertThrows(P9Exception.class, () -> c.statfs(c.root())).errnoName());
+            assertEquals(2, c.rerrorsReceived(), "every one counted");
+            assertNull(c.failure(), "the connection works on");
+            assertEquals(0, c.tagsInUse());
+        }
+        try (FakeServer s = new FakeServer(MSIZE, h);
+             P9Client c = P9Client.connect(s.options().transport(transport).receiveMode(mode).pool(pool)
+                     .acceptRerror(false).build())) {
+            P9Exception e = assertThrows(P9Exception.class, () -> c.getattr(c.root()));
+            assertEquals("EPROTO", e.errnoName(), e.getMessage());
+            assertTrue(e.getMessage().contains("protocol error: unknown reply Rerror"), e.getMessage());
+            assertEquals(0, c.rerrorsReceived());
+        }
+        // an errno of 0 is no errno, whichever type carries it
+        failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rerror, tag, new byte[4])), "Rlerror ecode=0 is no errno");
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
     void replyToATagNotInFlight(TransportKind transport, ReceiveMode mode) throws IOException {
         failingCall(transport, mode, replyTagged(tag -> msg(P9Type.Rgetattr, tag + 7, new byte[P9Descriptor.RGETATTR_BODY])),
                 "Rgetattr for tag=");

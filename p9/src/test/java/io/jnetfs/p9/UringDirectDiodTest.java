@@ -5,7 +5,7 @@ import io.jnetfs.uring.IoUring;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The io_uring transport (SENDMSG/RECVMSG SQEs), replies received header first. */
-class UringDirectDiodTest extends P9DiodTestBase {
+class UringDirectDiodTest extends P9PeerTestBase {
     @BeforeAll
     static void needUring() {
         Require.feature("io_uring", IoUring.unavailableReason());

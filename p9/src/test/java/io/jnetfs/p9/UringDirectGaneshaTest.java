@@ -1,0 +1,41 @@
+package io.jnetfs.p9;
+
+import io.jnetfs.peers.PeerServer;
+import io.jnetfs.testkit.Require;
+import io.jnetfs.uring.IoUring;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Against NFS-Ganesha (FSAL_VFS): the io_uring transport, replies received header first. */
+class UringDirectGaneshaTest extends P9PeerTestBase {
+    @Override
+    PeerServer startPeer(Path dir) throws IOException {
+        Require.feature("io_uring", IoUring.unavailableReason());
+        return GaneshaPeer.start(dir);
+    }
+
+    @Override
+    boolean survivesTremove() {
+        return false;
+    }
+
+    @Override
+    long getattrValid() {
+        return P9Flags.P9_GETATTR_BASIC;
+    }
+
+    @Override
+    boolean opensADirectoryForWriting() {
+        return true;
+    }
+
+    @Override
+    boolean ignoresExclusiveCreate() {
+        return true;
+    }
+
+    @Override
+    P9Options.Builder configure(P9Options.Builder b) {
+        return b.transport(TransportKind.IO_URING).receiveMode(ReceiveMode.DIRECT);
+    }
+}
