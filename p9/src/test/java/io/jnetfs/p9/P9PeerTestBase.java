@@ -83,6 +83,11 @@ abstract class P9PeerTestBase {
         return false;
     }
 
+    /** {@return whether the server sends its errors as Rerror (107) with an errno body (NFS-Ganesha)} */
+    boolean answersWithRerror() {
+        return false;
+    }
+
     @BeforeAll
     void startServer() throws IOException {
         export = Files.createTempDirectory("p9-peer-export-");
@@ -248,6 +253,8 @@ abstract class P9PeerTestBase {
                 () -> client.unlinkat(dir, "..", P9Flags.P9_DOTL_AT_REMOVEDIR));
         assertTrue(notempty.errno() > 0);
         assertEquals(2, client.liveFids(), "failed walks and creates leave no fid behind");
+        assertEquals(answersWithRerror(), client.rerrorsReceived() > 0,
+                "errors as Rerror (107) instead of Rlerror: " + client.rerrorsReceived());
     }
 
     @Test

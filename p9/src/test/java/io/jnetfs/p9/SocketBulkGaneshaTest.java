@@ -32,6 +32,11 @@ class SocketBulkGaneshaTest extends P9PeerTestBase {
     }
 
     @Override
+    boolean answersWithRerror() {
+        return true;
+    }
+
+    @Override
     P9Options.Builder configure(P9Options.Builder b) {
         return b.transport(TransportKind.SOCKET).receiveMode(ReceiveMode.BULK);
     }

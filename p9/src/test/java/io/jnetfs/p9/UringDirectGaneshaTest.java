@@ -35,6 +35,11 @@ class UringDirectGaneshaTest extends P9PeerTestBase {
     }
 
     @Override
+    boolean answersWithRerror() {
+        return true;
+    }
+
+    @Override
     P9Options.Builder configure(P9Options.Builder b) {
         return b.transport(TransportKind.IO_URING).receiveMode(ReceiveMode.DIRECT);
     }
