@@ -97,6 +97,10 @@ class GaneshaTest {
                 int errno = e.getInt(7);
                 assertTrue(errno > 0 && errno < 4096, "errno " + errno);
             }
+            try (Socket s = connect(g)) {
+                send(s, TVERSION, (short) -1, versionBody(8192));
+                assertEquals(8192, receive(s).getInt(7), "a smaller msize asked for is granted");
+            }
             assertTrue(g.isAlive(), g.log());
         } finally {
             g.close();
