@@ -33,10 +33,11 @@ only_lo() {
 }
 
 # A host name for this machine that resolves to 127.0.0.1: the gluster CLI refuses the literal address.
+# (getent hosts, not ahostsv4: getaddrinfo's AI_ADDRCONFIG finds no address in a namespace with only lo)
 brick_host() {
   local h
   for h in "$(hostname)" localhost; do
-    if [ "$(getent ahostsv4 "$h" | awk 'NR == 1 { print $1 }')" = 127.0.0.1 ]; then
+    if [ "$(getent hosts "$h" | awk 'NR == 1 { print $1 }')" = 127.0.0.1 ]; then
       echo "$h"
       return
     fi
@@ -66,7 +67,9 @@ EOF
   glusterd -f "$dir/glusterd.vol" -p "$dir/glusterd.pid" -l "$dir/log/glusterd.log" --log-level=WARNING
   local i
   for i in $(seq 100); do gluster --mode=script peer status >/dev/null 2>&1 && break; sleep 0.1; done
-  gluster --mode=script volume create $VOLUME "$(brick_host):$dir/brick" force >&2
+  local host
+  host=$(brick_host)
+  gluster --mode=script volume create $VOLUME "$host:$dir/brick" force >&2
   gluster --mode=script volume start $VOLUME >&2
   for i in $(seq 100); do mount -t glusterfs 127.0.0.1:/$VOLUME "$dir/mnt" 2>/dev/null && break; sleep 0.1; done
   mountpoint -q "$dir/mnt" || die "mount -t glusterfs 127.0.0.1:/$VOLUME failed"
@@ -113,9 +116,10 @@ stop() {
 # The checks, inside the namespace: jnetfs cp/ls/cat through Ganesha/GLUSTER, each byte compared through
 # Gluster's FUSE mount, then the netfs suite against the same volume.
 inside() {
-  local dir t0=$SECONDS
-  dir=$(mktemp -d /tmp/jnetfs-gluster-XXXXXX)
-  trap 'stop "$dir"' EXIT
+  local t0=$SECONDS
+  RUN_DIR=$(mktemp -d /tmp/jnetfs-gluster-XXXXXX)
+  trap 'stop "$RUN_DIR"' EXIT
+  local dir=$RUN_DIR
   start "$dir" > "$dir/settings"
   local mnt=$dir/mnt j=(bin/jnetfs --aname $TAG --no-cache -q) url=9p://127.0.0.1:$PORT
   say "gluster + ganesha up in $((SECONDS - t0)) s: $(cat "$dir/settings")"

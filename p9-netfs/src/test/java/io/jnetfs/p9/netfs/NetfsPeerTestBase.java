@@ -64,8 +64,8 @@ abstract class NetfsPeerTestBase {
 
     @BeforeEach
     void start() throws IOException {
-        export = Files.createDirectory(tmp.resolve("export"));
-        peer = startPeer(export);
+        peer = startPeer(Files.createDirectory(tmp.resolve("export")));
+        export = peer.export(); // where this machine sees the files: the directory, or a volume's mount
         writer = Executors.newSingleThreadExecutor();
     }
 
