@@ -14,7 +14,9 @@ import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.netfs.P9File;
 import io.jnetfs.p9.netfs.P9Netfs;
-import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.Ganesha;
+import io.jnetfs.peers.LoopbackNamespace;
+import io.jnetfs.peers.PeerServer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,7 +47,12 @@ import java.util.regex.Pattern;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.jnetfs.benchmarks.netfs.NetfsVsPeers [--rounds N] [--warmup N] [--inflight N] [--cold-only] [--pin 0:1]
+ *     [--server diod|ganesha]
  * </pre>
+ *
+ * <p>{@code --server ganesha} runs the same rows against NFS-Ganesha over the same directory (FSAL_VFS,
+ * msize 65536), only inside a network namespace with nothing but {@code lo} ({@link LoopbackNamespace}):
+ * {@code unshare --net -- sh -c 'ip link set lo up && java ... NetfsVsPeers --server ganesha'}.
  */
 public final class NetfsVsPeers {
     private static final long SIZE = BenchFile.FILE_SIZE;
@@ -81,6 +88,7 @@ public final class NetfsVsPeers {
         int warmup = 6;
         String only = null; // with --cold-only: the readers to run, by number (0-11, as printed), e.g. "5,7"
         String[] pin = null; // client and server CPU lists
+        String server = "diod";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -88,6 +96,7 @@ public final class NetfsVsPeers {
                 case "--cold-only" -> coldOnly = true;
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--server" -> server = args[++i];
                 case "--pin" -> {
                     pin = args[++i].split(":");
                     if (pin.length != 2 || pin[0].isEmpty() || pin[1].isEmpty()) {
@@ -114,11 +123,11 @@ public final class NetfsVsPeers {
         List<Round> results = new ArrayList<>();
         // 3 GiB, mapped as used: the engine's 1 GiB page cache (256 KiB folios) and the raw client's
         // 1 GiB kept file (2 MiB folios) take folios of different sizes, which the pool does not split
-        try (Diod diod = BenchFile.startDiod(export); FolioPool pool = new FolioPool(3L << 30)) {
+        try (PeerServer diod = startServer(server, export); FolioPool pool = new FolioPool(3L << 30)) {
             if (pin != null) {
                 taskset(pin[1], diod.pid()); // before the first connection: its threads inherit
             }
-            P9Options opts = P9Options.builder(diod.host(), diod.port()).aname(export.toString()).uname("root")
+            P9Options opts = P9Options.builder(diod.host(), diod.port()).aname(diod.aname()).uname("root")
                     .pool(pool).build();
             for (int r = -warmup; r < rounds; r++) {
                 if (coldOnly) {
@@ -169,6 +178,28 @@ public final class NetfsVsPeers {
     }
 
     /**
+     * Starts the server the rows read from and write to: diod (the default), or NFS-Ganesha over the same
+     * directory, where this JVM runs in a loopback-only network namespace.
+     */
+    private static PeerServer startServer(String name, Path export) throws IOException {
+        return switch (name) {
+            case "diod" -> BenchFile.startDiod(export);
+            case "ganesha" -> {
+                String why = LoopbackNamespace.unavailableReason();
+                if (why == null) {
+                    why = Ganesha.unavailableReason();
+                }
+                if (why != null) {
+                    throw new IllegalStateException("--server ganesha: " + why);
+                }
+                System.err.println("server: NFS-Ganesha/VFS, msize " + Ganesha.MSIZE);
+                yield Ganesha.start(export);
+            }
+            default -> throw new IllegalArgumentException("--server " + name + ": expected diod or ganesha");
+        };
+    }
+
+    /**
      * The raw client reading the file once.
      *
      * @param pageAligned Treads of {@link P9Client#transferSize} (as the engine's subrequests), else of
@@ -211,7 +242,7 @@ public final class NetfsVsPeers {
     }
 
     /** One row at a time with the CPU seconds it cost this JVM and diod: where a cold read's time goes. */
-    private static void coldOnly(P9Options opts, int inflight, FolioPool pool, Diod diod, int round, String only)
+    private static void coldOnly(P9Options opts, int inflight, FolioPool pool, PeerServer diod, int round, String only)
             throws IOException {
         String[] names = {"raw p9, 16 slot buffers, msize-24 Treads", "raw p9, into a 4 MiB buffer, msize-24", "netfs buffered read",
                 "netfs buffered read, DONTCACHE", "netfs direct read", "netfs zero-copy read (folio views)",

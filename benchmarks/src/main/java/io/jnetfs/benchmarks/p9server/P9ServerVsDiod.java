@@ -6,6 +6,7 @@ import io.jnetfs.p9.Fid;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
+import io.jnetfs.peers.Ganesha;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,13 @@ import java.util.regex.Pattern;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.jnetfs.benchmarks.p9server.P9ServerVsDiod [--rounds N] [--inflight 1,4,16] [--msize N]
- *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools]
+ *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools] [--ganesha]
  * </pre>
+ *
+ * {@code --ganesha} adds NFS-Ganesha over the same directory (FSAL_VFS, msize 65536) to the client rows
+ * (not to diodcat's and diodload's: diod's C tools stop at Ganesha's Rerror), measured in the same rounds;
+ * it runs only inside a network namespace with nothing but {@code lo}: {@code unshare --net -- sh -c 'ip link
+ * set lo up && java ... P9ServerVsDiod --msize 65536 --ganesha'} (the same client, the same messages).
  *
  * {@code --variant} adds another jnetfs server (its own process, its own serve arguments; those that
  * start with {@code -D}, {@code -XX:} or {@code -Xlog:} go to its JVM) measured in the same rounds, for comparing settings under the
@@ -62,6 +68,7 @@ public final class P9ServerVsDiod {
         List<String> serveArgs = new ArrayList<>();
         Map<String, List<String>> variants = new LinkedHashMap<>();
         boolean tools = true;
+        boolean ganesha = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -74,6 +81,7 @@ public final class P9ServerVsDiod {
                     variants.put(v.substring(0, eq), List.of(v.substring(eq + 1).trim().split("\\s+")));
                 }
                 case "--no-tools" -> tools = false;
+                case "--ganesha" -> ganesha = true;
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -91,8 +99,13 @@ public final class P9ServerVsDiod {
             for (Map.Entry<String, List<String>> v : variants.entrySet()) {
                 extra.add(Servers.jnetfs(dir, msize, v.getValue()).named(v.getKey()));
             }
+            if (ganesha) {
+                extra.add(Servers.ganesha(dir));
+            }
             List<Servers.Server> all = new ArrayList<>(List.of(diod, jnetfs));
             all.addAll(extra);
+            Servers.Server[] toolServers = all.stream().filter(Servers.Server::takesDiodTools)
+                    .toArray(Servers.Server[]::new);
             Servers.Server[] servers = all.toArray(Servers.Server[]::new);
             List<Config> configs = new ArrayList<>();
             try {
@@ -120,7 +133,7 @@ public final class P9ServerVsDiod {
                                 Servers.Server.cpuSeconds(pid) - c0);
                     }
                     if (tools) {
-                        for (Servers.Server s : servers) {
+                        for (Servers.Server s : toolServers) {
                             for (int m : new int[] {65536, 1 << 20}) {
                                 double s0 = s.cpuSeconds();
                                 double[] t = diodcat(s, m, BenchFile.FILE_NAME);
@@ -128,7 +141,7 @@ public final class P9ServerVsDiod {
                                         t[1]);
                             }
                         }
-                        for (Servers.Server s : servers) {
+                        for (Servers.Server s : toolServers) {
                             for (int m : new int[] {65536, 1 << 20}) {
                                 double s0 = s.cpuSeconds();
                                 double[] mbps = diodload(s, m);
@@ -160,13 +173,24 @@ public final class P9ServerVsDiod {
                     }
                 }
             }
+            Servers.Server g = all.stream().filter(x -> !x.takesDiodTools()).findFirst().orElse(null);
+            if (g != null) { // issue 25's goal: jnetfs serve >= 2x Ganesha, same client, same messages
+                System.out.printf(Locale.ROOT, "%n| run | in flight | jnetfs / ganesha (medians) |%n|---|---|---|%n");
+                for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+                    for (int n : inFlight) {
+                        System.out.printf(Locale.ROOT, "| jnetfs client %s 1 GiB, msize %d asked | %d | %.2f |%n",
+                                mode.name().toLowerCase(Locale.ROOT), msize, n,
+                                median(gbps.get(mode + " " + n + " | " + jnetfs.name)) / median(gbps.get(mode + " " + n + " | " + g.name)));
+                    }
+                }
+            }
             if (tools) {
                 System.out.printf(Locale.ROOT, "%n| tool | server | GB/s (median of %d) | min .. max | x diod (-m 65536) "
                         + "| server CPU s/GiB |%n|---|---|---|---|---|---|%n", rounds);
                 for (String tool : new String[] {"diodcat", "diodload"}) { // every server, variants included
                     double base = median(gbps.get(tool + " -m 65536 | diod"));
                     for (int m : new int[] {65536, 1 << 20}) {
-                        for (Servers.Server s : servers) {
+                        for (Servers.Server s : toolServers) {
                             String k = tool + " -m " + m + " | " + s.name;
                             List<Double> l = gbps.get(k);
                             double[] c = cpu.get(k);
@@ -190,7 +214,7 @@ public final class P9ServerVsDiod {
             for (Servers.Server v : extra) {
                 v.close();
             }
-            List<String> names = new ArrayList<>(List.of("diod", "jnetfs"));
+            List<String> names = new ArrayList<>(List.of("diod", "jnetfs", Ganesha.FEATURE));
             names.addAll(variants.keySet());
             for (String s : names) {
                 Files.deleteIfExists(dir.resolve(String.format(WRITE_FILE, s)));
@@ -212,7 +236,7 @@ public final class P9ServerVsDiod {
             this.server = server;
             this.mode = mode;
             this.inFlight = inFlight;
-            this.client = P9Client.connect(P9Options.builder(Servers.HOST, server.port).aname(server.export.toString())
+            this.client = P9Client.connect(P9Options.builder(Servers.HOST, server.port).aname(server.aname)
                     .uname("root").nUname(0).msize(msize).pool(pool).build());
             if (mode == WholeFileIo.Mode.READ) {
                 this.fid = client.open(BenchFile.FILE_NAME, P9Flags.P9_DOTL_RDONLY);

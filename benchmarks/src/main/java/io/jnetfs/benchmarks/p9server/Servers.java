@@ -1,7 +1,10 @@
 package io.jnetfs.benchmarks.p9server;
 
 import io.jnetfs.peers.Diod;
+import io.jnetfs.peers.Ganesha;
+import io.jnetfs.peers.LoopbackNamespace;
 import io.jnetfs.peers.PeerMode;
+import io.jnetfs.peers.PeerServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  * same directory and a {@code ctl} export: diod ({@code diod -f -n -l 127.0.0.1:PORT -e DIR -c /dev/null
  * -e ctl}, the project's fixture {@link Diod} as a local process) and this project's server
  * ({@code java ... io.jnetfs.p9.server.ServeMain DIR --listen 127.0.0.1:0 --ctl}, started from this JVM's
- * class path).
+ * class path); with {@code --ganesha}, NFS-Ganesha too ({@link Ganesha}, FSAL_VFS, msize 65536, only in a
+ * loopback-only network namespace).
  */
 final class Servers {
     /** The only address used. */
@@ -33,9 +37,11 @@ final class Servers {
     static final class Server implements AutoCloseable {
         String name;
         private final Process process;
-        private final Diod diod;
+        private final PeerServer diod;
         final int port;
         final Path export;
+        /** The aname that attaches the export: its path, Ganesha's tag. */
+        final String aname;
         final List<String> command;
 
         Server(String name, Process process, int port, Path export, List<String> command) {
@@ -44,16 +50,23 @@ final class Servers {
             this.diod = null;
             this.port = port;
             this.export = export;
+            this.aname = export.toString();
             this.command = command;
         }
 
-        Server(Diod diod) {
-            this.name = "diod";
+        Server(PeerServer peer, List<String> command) {
+            this.name = peer.name();
             this.process = null;
-            this.diod = diod;
-            this.port = diod.port();
-            this.export = diod.export();
-            this.command = diod.command();
+            this.diod = peer;
+            this.port = peer.port();
+            this.export = peer.export();
+            this.aname = peer.aname();
+            this.command = command;
+        }
+
+        /** @return whether diod's C tools (diodcat, diodload) work against it: not Ganesha's dialect */
+        boolean takesDiodTools() {
+            return !name.equals(Ganesha.FEATURE);
         }
 
         /** @return the server's process id */
@@ -110,7 +123,21 @@ final class Servers {
 
     /** Starts diod exporting {@code dir} and ctl. */
     static Server diod(Path dir) throws IOException {
-        return new Server(Diod.builder(dir).mode(PeerMode.PROCESS).ctl(true).start());
+        Diod d = Diod.builder(dir).mode(PeerMode.PROCESS).ctl(true).start();
+        return new Server(d, d.command());
+    }
+
+    /** Starts NFS-Ganesha exporting {@code dir} (FSAL_VFS, msize 65536), where this JVM's namespace has only lo. */
+    static Server ganesha(Path dir) throws IOException {
+        String why = LoopbackNamespace.unavailableReason();
+        if (why == null) {
+            why = Ganesha.unavailableReason();
+        }
+        if (why != null) {
+            throw new IllegalStateException("--ganesha: " + why);
+        }
+        Ganesha g = Ganesha.start(dir);
+        return new Server(g, List.of(Ganesha.GANESHA.toString(), "-F", "-f", "ganesha.conf:", g.config().replace('\n', ' ')));
     }
 
     /** A variant's argument for the server's JVM rather than for {@code serve}. */
