@@ -1,7 +1,9 @@
 /**
  * The real 9P servers that jnetfs is tested and measured against, started by this process on 127.0.0.1:
- * {@link io.jnetfs.peers.Diod} (a process, or a container on a Docker engine) and, beside it later, other
- * servers of the same shape ({@link io.jnetfs.peers.PeerServer}).
+ * {@link io.jnetfs.peers.Diod} (a process, or a container on a Docker engine) and
+ * {@link io.jnetfs.peers.Ganesha} (NFS-Ganesha's 9P over a directory or a GlusterFS volume), servers of the
+ * same shape ({@link io.jnetfs.peers.PeerServer}). Ganesha binds every interface, so it starts only where
+ * this process runs in a network namespace with nothing but {@code lo} ({@link io.jnetfs.peers.LoopbackNamespace}).
  *
  * <p>One fixture per server for everyone who starts one: the tests of every module, the benchmarks and
  * {@code jnetfs demo --server diod}. Each has one availability rule, a method that returns {@code null}
