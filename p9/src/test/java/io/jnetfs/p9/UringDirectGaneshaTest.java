@@ -7,36 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** Against NFS-Ganesha (FSAL_VFS): the io_uring transport, replies received header first. */
-class UringDirectGaneshaTest extends P9PeerTestBase {
+class UringDirectGaneshaTest extends P9GaneshaTestBase {
     @Override
     PeerServer startPeer(Path dir) throws IOException {
         Require.feature("io_uring", IoUring.unavailableReason());
-        return GaneshaPeer.start(dir);
-    }
-
-    @Override
-    boolean survivesTremove() {
-        return false;
-    }
-
-    @Override
-    long getattrValid() {
-        return P9Flags.P9_GETATTR_BASIC;
-    }
-
-    @Override
-    boolean opensADirectoryForWriting() {
-        return true;
-    }
-
-    @Override
-    boolean ignoresExclusiveCreate() {
-        return true;
-    }
-
-    @Override
-    boolean answersWithRerror() {
-        return true;
+        return super.startPeer(dir);
     }
 
     @Override
