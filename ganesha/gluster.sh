@@ -4,7 +4,10 @@
 # (NetfsGaneshaGlusterTest), the bytes checked through Gluster's own client (its FUSE mount).
 #
 #   ganesha/gluster.sh test            everything, in a network namespace of its own (unshare --net, lo
-#                                      only), cleaned up at the end; exit code 0 when every check passed
+#                                      only) and a mount namespace of its own whose /run and
+#                                      /var/log/glusterfs are private tmpfs (Gluster's sockets, pid files and
+#                                      logs never reach the machine's, nor a system glusterd's), cleaned up
+#                                      at the end; exit code 0 when every check passed
 #   ganesha/gluster.sh start DIR       (inside such a namespace) glusterd, volume gv0 on DIR/brick, the
 #                                      FUSE mount DIR/mnt, Ganesha on 127.0.0.1:5640; prints the settings
 #   ganesha/gluster.sh stop DIR        (the same namespace) undoes start and removes DIR
@@ -21,7 +24,13 @@ PORT=5640
 TAG=jnetfs
 
 say() { echo "gluster.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
+die() {
+  say "$*"
+  if [ -n "${RUN_DIR:-}" ]; then
+    tail -n 15 "$RUN_DIR"/log/*.log /var/log/glusterfs/*.log /var/log/glusterfs/bricks/*.log 2>/dev/null >&2 || true
+  fi
+  exit 1
+}
 
 only_lo() {
   local names
@@ -151,7 +160,13 @@ case "${1:-}" in
   stop) stop "${2:?stop DIR}" ;;
   test)
     [ "$(id -u)" = 0 ] || die "needs root (unshare --net, glusterd, mount)"
-    exec unshare --net -- "$0" inside ;;
-  inside) only_lo || exit 1; ip link set lo up; inside ;;
+    exec unshare --net --mount --propagation private -- "$0" inside ;;
+  inside)
+    only_lo || exit 1
+    ip link set lo up
+    # private to this mount namespace, gone with it: /run (glusterd.socket, gluster/, ganesha/) and the logs
+    mount -t tmpfs -o mode=0755 jnetfs-gluster-run /run
+    mkdir -p /var/log/glusterfs && mount -t tmpfs jnetfs-gluster-log /var/log/glusterfs
+    inside ;;
   *) echo "usage: $0 test | start DIR | stop DIR" >&2; exit 2 ;;
 esac
