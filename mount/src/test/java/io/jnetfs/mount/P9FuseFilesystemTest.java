@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The FUSE operations called the way the session calls them, against {@code jnetfs serve} in this JVM:
+ * The FUSE operations called the way the session calls them, against {@code jnetfs serve} in this JVM
+ * (and diod: {@link P9FuseFilesystemDiodTest}):
  * what the server's directory shows after each, lookup counts and fids, READ from page-cache folios.
  * (The same through a real mount and real programs: {@code MountJnetfsServeTest}, {@code MountDiodTest}.)
  */
@@ -37,13 +38,18 @@ class P9FuseFilesystemTest {
     @TempDir
     Path export;
 
+    /** {@return the server these tests talk to} */
+    Remote remote(Path dir) throws java.io.IOException {
+        return Remote.jnetfsServe(dir);
+    }
+
     private static P9FuseFilesystem fs(Remote r) {
         return new P9FuseFilesystem(r.client, r.netfs, null, r.serverId(), MountSettings.defaults());
     }
 
     @Test
     void createWriteReleaseThenTheServerHasTheBytesAndAReadComesFromFolios() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export); Arena a = Arena.ofConfined()) {
+        try (Remote r = remote(export); Arena a = Arena.ofConfined()) {
             P9FuseFilesystem fs = fs(r);
             int fidsBefore = r.client.liveFids();
             byte[] data = new byte[3 << 20];
@@ -80,7 +86,7 @@ class P9FuseFilesystemTest {
 
     @Test
     void openWithTruncAndSetattrSizeGoThroughTheEngine() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export); Arena a = Arena.ofConfined()) {
+        try (Remote r = remote(export); Arena a = Arena.ofConfined()) {
             Files.write(export.resolve("t"), new byte[100_000]);
             P9FuseFilesystem fs = fs(r);
             FuseEntry e = new FuseEntry().reset(0, 0);
@@ -105,7 +111,7 @@ class P9FuseFilesystemTest {
 
     @Test
     void namesMkdirSymlinkLinkRenameUnlinkRmdir() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export)) {
+        try (Remote r = remote(export)) {
             P9FuseFilesystem fs = fs(r);
             FuseEntry d = new FuseEntry().reset(0, 0);
             assertEquals(0, fs.mkdir(null, FuseFilesystem.ROOT_ID, "d", 0755, 0, d));
@@ -148,7 +154,7 @@ class P9FuseFilesystemTest {
 
     @Test
     void anUnlinkedFilesNumberReusedOnTheServerIsANewNode() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export); Arena a = Arena.ofConfined()) {
+        try (Remote r = remote(export); Arena a = Arena.ofConfined()) {
             P9FuseFilesystem fs = fs(r);
             FuseEntry e1 = new FuseEntry().reset(0, 0);
             FuseOpen o1 = new FuseOpen().reset(0);
@@ -168,7 +174,7 @@ class P9FuseFilesystemTest {
 
     @Test
     void readdirPlusCountsOnlyTheEntriesTheKernelTook() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export)) {
+        try (Remote r = remote(export)) {
             for (int i = 0; i < 10; i++) {
                 Files.writeString(export.resolve("n" + i), "x".repeat(i));
             }
@@ -215,7 +221,7 @@ class P9FuseFilesystemTest {
 
     @Test
     void setattrModeAndTimesAfterWritingKeepTheTimes() throws Exception {
-        try (Remote r = Remote.jnetfsServe(export); Arena a = Arena.ofConfined()) {
+        try (Remote r = remote(export); Arena a = Arena.ofConfined()) {
             P9FuseFilesystem fs = fs(r);
             FuseEntry e = new FuseEntry().reset(0, 0);
             FuseOpen o = new FuseOpen().reset(0);
