@@ -70,12 +70,28 @@ public final class P9FuseFilesystem implements FuseFilesystem {
      */
     public P9FuseFilesystem(P9Client client, Netfs netfs, CacheFiles caches, String cacheKeyPrefix,
                             MountSettings settings) {
+        this(client, client.root(), netfs, caches, cacheKeyPrefix, settings);
+    }
+
+    /**
+     * A filesystem whose root is a directory inside the export.
+     *
+     * @param client the 9P connection, attached to the export (the caller closes it after the mount)
+     * @param root a walked fid of the directory that is the mount's root (the caller clunks it after the
+     *     mount)
+     * @param netfs the engine (the caller closes it after the mount)
+     * @param caches the disk cache, or {@code null}
+     * @param cacheKeyPrefix names the export in cache keys, e.g. {@code 9p://127.0.0.1:564/srv/export}
+     * @param settings timeouts and caching
+     */
+    public P9FuseFilesystem(P9Client client, Fid root, Netfs netfs, CacheFiles caches, String cacheKeyPrefix,
+                            MountSettings settings) {
         this.client = client;
         this.netfs = netfs;
         this.caches = caches;
         this.cacheKeyPrefix = cacheKeyPrefix;
         this.settings = settings;
-        this.nodes = new NodeTable(client.root());
+        this.nodes = new NodeTable(root);
         this.folioShift = Integer.numberOfTrailingZeros(netfs.config().folioSize());
     }
 
