@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *       unix socket with {@code SCM_RIGHTS}; the socket's number is in its environment as
  *       {@code _FUSE_COMMFD}. It is started with {@code posix_spawnp}, because ProcessBuilder closes every
  *       descriptor above 2 in the child.</li>
- *   <li>Unmounting: {@code umount2} as root, {@code fusermount3 -u [-z]} otherwise.</li>
+ *   <li>Unmounting: {@code umount2} for a {@code mount(2)} mount, {@code fusermount3 -u [-z]} for a
+ *       fusermount3 one (which works for root too).</li>
  * </ul>
  */
 final class FuseMount {
@@ -232,7 +233,7 @@ final class FuseMount {
      * @return 0, or {@code -errno} ({@code -EBUSY} when busy and not lazy, {@code -EINVAL} when not mounted)
      */
     static int unmount(Path mountpoint, FuseOptions.MountMethod method, boolean lazy) {
-        if (method == FuseOptions.MountMethod.SYSCALL || isRoot()) {
+        if (method == FuseOptions.MountMethod.SYSCALL) {
             try (Arena a = Arena.ofConfined()) {
                 return Native.umount2(a.allocateFrom(mountpoint.toString()), lazy ? LibC.MNT_DETACH() : 0);
             }
@@ -262,6 +263,16 @@ final class FuseMount {
             Thread.currentThread().interrupt();
             return -Errno.EINTR;
         }
+    }
+
+    /** @return the program's path on PATH, or {@code null} */
+    static Path findOnPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Path.of(dir, program);
+            }
+        }
+        return null;
     }
 
     /** @return whether {@code mountpoint} is a mount point in {@code /proc/self/mountinfo} */

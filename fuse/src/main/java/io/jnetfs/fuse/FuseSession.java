@@ -233,6 +233,33 @@ public final class FuseSession implements AutoCloseable {
 
     // ---- public ---------------------------------------------------------------------------------------
 
+    /**
+     * Why this process cannot mount a FUSE filesystem with {@code method}, or {@code null} when it can: the
+     * probe behind a {@code Require.feature("fuse", ...)} and behind a command that says why it cannot
+     * mount. Opens {@code /dev/fuse} (and closes it); for {@code fusermount3} looks for it on PATH.
+     *
+     * @param method the mount method; {@link FuseOptions.MountMethod#AUTO} for the one that fits
+     * @return the reason, such as {@code "/dev/fuse: ENOENT (No such file or directory)"}, or {@code null}
+     */
+    public static String unavailableReason(FuseOptions.MountMethod method) {
+        try (Arena a = Arena.ofConfined()) {
+            int fd = io.jnetfs.ffm.Native.open(a.allocateFrom("/dev/fuse"),
+                    io.jnetfs.ffm.gen.LibC.O_RDWR() | io.jnetfs.ffm.gen.LibC.O_CLOEXEC(), 0);
+            if (fd < 0) {
+                return "/dev/fuse: " + Errno.describe(-fd) + " (modprobe fuse; in a container: --device /dev/fuse)";
+            }
+            io.jnetfs.ffm.Native.close(fd);
+        }
+        FuseOptions.MountMethod m = FuseMount.resolve(method);
+        if (m == FuseOptions.MountMethod.SYSCALL && !FuseMount.isRoot()) {
+            return "mount(2) needs root (uid=" + io.jnetfs.ffm.Native.getuid() + ")";
+        }
+        if (m == FuseOptions.MountMethod.FUSERMOUNT && FuseMount.findOnPath("fusermount3") == null) {
+            return "fusermount3 is not on PATH (Debian package fuse3)";
+        }
+        return null;
+    }
+
     /** @return the mountpoint, or {@code null} for a session made by {@link #serve} */
     public Path mountpoint() {
         return mountpoint;
