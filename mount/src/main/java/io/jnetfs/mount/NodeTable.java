@@ -66,16 +66,25 @@ final class NodeTable {
      * @param name the name
      * @param walked a fresh walked fid of the file; kept by a new node, else returned for the caller to
      *     clunk
-     * @param out {@code out[0]} receives {@code walked} when the caller must clunk it, else {@code null}
+     * @param out {@code out[0]} receives {@code walked} when the caller must clunk it, else {@code null} (kept
+     *     by the node)
      * @return the node
      */
     synchronized Node lookedUp(long parent, String name, Fid walked, Fid[] out) {
         long qp = walked.qid().path();
         Node n = byQid.get(qp);
         out[0] = null;
+        Dentry d = new Dentry(parent, name);
         if (n != null && n.qidType == walked.qid().type()) {
             n.lookups++;
-            out[0] = walked;
+            if (n.dentry != null && !n.dentry.equals(d)) {
+                // another name of the file (a hard link, as git makes one from its temporary object file
+                // before removing that): keep the newest walk, so a server that keeps the path in each fid
+                // (diod) still finds the file when the older name goes away
+                n.replaceFid(walked);
+            } else {
+                out[0] = walked;
+            }
         } else {
             if (n != null) {
                 n.detached = true; // another file of the same number (of another type): a node of its own
@@ -86,7 +95,6 @@ final class NodeTable {
             byId.put(n.nodeid, n);
             byQid.put(qp, n);
         }
-        Dentry d = new Dentry(parent, name);
         n.dentry = d;
         byName.put(d, n);
         return n;

@@ -173,6 +173,31 @@ class P9FuseFilesystemTest {
     }
 
     @Test
+    void aFileLinkedUnderItsFinalNameThenUnlinkedUnderItsFirstStillAnswers() throws Exception {
+        try (Remote r = remote(export); Arena a = Arena.ofConfined()) {
+            P9FuseFilesystem fs = fs(r);
+            FuseEntry e = new FuseEntry().reset(0, 0);
+            FuseOpen o = new FuseOpen().reset(0);
+            assertEquals(0, fs.create(null, FuseFilesystem.ROOT_ID, "tmp_obj", 0444, 0, O_CREAT | O_RDWR, e, o));
+            assertEquals(3, fs.write(null, e.nodeId(), o.fh(), 0, Replies.nativeCopy(a, "obj".getBytes()), 0, 0));
+            assertEquals(0, fs.release(null, e.nodeId(), o.fh(), 0));
+            FuseEntry l = new FuseEntry().reset(0, 0);
+            assertEquals(0, fs.link(null, e.nodeId(), FuseFilesystem.ROOT_ID, "final", l)); // what git does
+            assertEquals(0, fs.unlink(null, FuseFilesystem.ROOT_ID, "tmp_obj"));
+            FuseAttr attr = new FuseAttr();
+            assertEquals(0, fs.getattr(null, l.nodeId(), FuseFilesystem.NO_FH, attr),
+                    "the node answers after its first name is gone (diod keeps a path in each fid)");
+            assertEquals(3, attr.size());
+            FuseOpen ro = new FuseOpen().reset(0);
+            assertEquals(0, fs.open(null, l.nodeId(), O_RDONLY, ro));
+            Replies.Data d = new Replies.Data(4096);
+            assertEquals(0, fs.read(null, l.nodeId(), ro.fh(), 0, 4096, O_RDONLY, d));
+            assertEquals("obj", new String(d.bytes()));
+            assertEquals(0, fs.release(null, l.nodeId(), ro.fh(), 0));
+        }
+    }
+
+    @Test
     void readdirPlusCountsOnlyTheEntriesTheKernelTook() throws Exception {
         try (Remote r = remote(export)) {
             for (int i = 0; i < 10; i++) {
