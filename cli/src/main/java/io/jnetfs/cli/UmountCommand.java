@@ -33,7 +33,7 @@ final class UmountCommand extends Subcommand {
         if (failed != null) {
             throw CommandFailure.of(mp.toString(), "unmount: " + failed, ExitCodes.IO);
         }
-        if (process.isPresent() && !lazy) {
+        if (process.isPresent() && !lazy && pid != ProcessHandle.current().pid()) {
             try {
                 process.get().onExit().get(run.settings().timeout().toSeconds() + 30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
