@@ -97,7 +97,7 @@ final class MountCommand extends Subcommand {
         Mounts.writePid(run.settings().stateDir(), mp);
         run.out().println("mounted " + where + " (aname=" + run.settings().aname() + ", msize "
                 + session.client().msize() + ", " + session.client().transportKind() + ") on " + mp + " (fuse."
-                + SUBTYPE + ", " + fo.threads() + " threads" + (fo.directIo() ? ", direct_io" : ", kernel page cache")
+                + SUBTYPE + ", " + m.session().describe() + (fo.directIo() ? ", direct_io" : ", kernel page cache")
                 + (fo.readOnly() ? ", ro" : "") + (session.cache() != null ? ", disk cache " + session.cache().dir()
                 : ", no disk cache") + ")");
         run.out().flush();
