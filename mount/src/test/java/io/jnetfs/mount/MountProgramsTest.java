@@ -156,6 +156,30 @@ class MountProgramsTest {
     }
 
     @Test
+    void aLostServerGivesProgramsAnErrorNotAHangAndTheMountStillUnmounts() throws Exception {
+        Mounted m = mount();
+        try {
+            Files.writeString(m.remote.export.resolve("before"), "x");
+            Mounted.sh(m.dir, 30, "ls -l > /dev/null");
+            m.remote.stopServer();
+            long t0 = System.nanoTime();
+            for (String cmd : new String[] {"cat mnt/before", "ls mnt/nothing-here", "echo more > mnt/new", "cd mnt"}) {
+                Process p = new ProcessBuilder("bash", "-c", cmd).directory(tmp.toFile()).redirectErrorStream(true)
+                        .start();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "bounded by the client's timeout, not a hang: " + cmd);
+                String out = new String(p.getInputStream().readAllBytes());
+                assertTrue(p.exitValue() != 0, cmd + ": " + out);
+                assertTrue(out.contains("Connection reset by peer") || out.contains("Input/output error"),
+                        "the connection's errno: " + out);
+            }
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60));
+        } finally {
+            m.close();
+        }
+        assertFalse(Mounted.isMounted(m.dir), "unmounted");
+    }
+
+    @Test
     void fioRandomWritesVerifiedWithCrc32c() throws Exception {
         Require.feature("fio", Files.isExecutable(Path.of("/usr/bin/fio")) ? null : "no /usr/bin/fio");
         try (Mounted m = mount()) {

@@ -60,6 +60,11 @@ final class Remote implements AutoCloseable {
         return new Remote("diod", export, d, d.port(), d.aname());
     }
 
+    /** Stops the server now (the connection is lost); {@link #close()} still closes the rest. */
+    void stopServer() {
+        closeQuietly(server);
+    }
+
     /** {@return the export's identity in cache keys} */
     String serverId() {
         return "9p://127.0.0.1:" + port + "/" + aname;
