@@ -606,6 +606,54 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
     }
 
+    /**
+     * SEEK_DATA and SEEK_HOLE over a file that is all data as far as 9P can tell (9P2000.L has no way to
+     * ask for holes): data is anywhere before the end, the only hole is at the end.
+     */
+    @Override
+    public long lseek(FuseRequest req, long nodeid, long fh, long offset, int whence) {
+        Handles.FileHandle h = handles.file(fh);
+        if (h == null) {
+            return -Errno.EBADF;
+        }
+        long size = h.inode().file().size();
+        if (offset < 0 || offset >= size) {
+            return -Errno.ENXIO;
+        }
+        return switch (whence) {
+            case SEEK_DATA -> offset;
+            case SEEK_HOLE -> size;
+            default -> -Errno.EINVAL;
+        };
+    }
+
+    /**
+     * FALLOCATE of mode 0 ({@code posix_fallocate}): the file grows to cover the range, through the
+     * engine (zeroes); punching holes and the other modes are not in 9P2000.L.
+     */
+    @Override
+    public int fallocate(FuseRequest req, long nodeid, long fh, long offset, long length, int mode) {
+        Handles.FileHandle h = handles.file(fh);
+        if (h == null || !h.inode().writable()) {
+            return -Errno.EBADF;
+        }
+        if (mode != 0) {
+            return -Errno.EOPNOTSUPP;
+        }
+        if (offset < 0 || length <= 0) {
+            return -Errno.EINVAL;
+        }
+        try {
+            NetfsFile f = h.inode().file();
+            if (offset + length > f.size()) {
+                f.truncate(offset + length);
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return -Errnos.of(e);
+        }
+    }
+
     @Override
     public int flush(FuseRequest req, long nodeid, long fh, long lockOwner) {
         Handles.FileHandle h = handles.file(fh);

@@ -110,6 +110,27 @@ class P9FuseFilesystemTest {
     }
 
     @Test
+    void lseekDataAndHoleAndFallocateGrowing() throws Exception {
+        try (Remote r = remote(export)) {
+            Files.write(export.resolve("s"), new byte[10_000]);
+            P9FuseFilesystem fs = fs(r);
+            FuseEntry e = new FuseEntry().reset(0, 0);
+            assertEquals(0, fs.lookup(null, FuseFilesystem.ROOT_ID, "s", e));
+            FuseOpen o = new FuseOpen().reset(0);
+            assertEquals(0, fs.open(null, e.nodeId(), O_RDWR, o));
+            assertEquals(100, fs.lseek(null, e.nodeId(), o.fh(), 100, FuseFilesystem.SEEK_DATA));
+            assertEquals(10_000, fs.lseek(null, e.nodeId(), o.fh(), 100, FuseFilesystem.SEEK_HOLE));
+            assertEquals(-Errno.ENXIO, fs.lseek(null, e.nodeId(), o.fh(), 10_000, FuseFilesystem.SEEK_DATA));
+            assertEquals(0, fs.fallocate(null, e.nodeId(), o.fh(), 8_000, 12_000, 0));
+            assertEquals(20_000, Files.size(export.resolve("s")), "grown to cover the range");
+            assertEquals(0, fs.fallocate(null, e.nodeId(), o.fh(), 0, 100, 0));
+            assertEquals(20_000, Files.size(export.resolve("s")), "never shrunk");
+            assertEquals(-Errno.EOPNOTSUPP, fs.fallocate(null, e.nodeId(), o.fh(), 0, 100, 3), "punching holes");
+            assertEquals(0, fs.release(null, e.nodeId(), o.fh(), 0));
+        }
+    }
+
+    @Test
     void namesMkdirSymlinkLinkRenameUnlinkRmdir() throws Exception {
         try (Remote r = remote(export)) {
             P9FuseFilesystem fs = fs(r);
