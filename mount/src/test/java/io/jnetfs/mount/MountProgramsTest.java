@@ -122,6 +122,17 @@ class MountProgramsTest {
     }
 
     @Test
+    void parallelWritersToDifferentFilesAndParallelReaders() throws Exception {
+        try (Mounted m = mount()) {
+            Mounted.sh(tmp, 150, "for i in 1 2 3 4; do head -c 12000000 /dev/urandom > src$i; done"
+                    + " && for i in 1 2 3 4; do cp src$i mnt/w$i & done; wait"
+                    + " && for i in 1 2 3 4; do cmp src$i export/w$i; done"
+                    + " && for i in 1 2 3 4; do cmp src$i mnt/w$i & done; wait"
+                    + " && for i in 1 2 3 4; do (cmp src$i mnt/w$i || echo MISMATCH $i); done | (! grep MISMATCH)");
+        }
+    }
+
+    @Test
     void aFileChangedOnTheServerShowsAfterTheAttributeTimeoutAndBack() throws Exception {
         try (Mounted m = mount()) {
             Path e = m.remote.export;
