@@ -474,7 +474,11 @@ public final class P9FuseFilesystem implements FuseFilesystem {
                 OpenInode.closeQuietly(f);
                 throw e;
             }
-            OpenInode o = OpenInode.open(n, f, rw, client, netfs, caches, cacheKeyPrefix, settings.inflight());
+            // the disk cache keeps what is read; a writer's data would be thrown away at the next open, whose
+            // coherency check sees the mtime its own writeback moved (and an unpack of a tree would make a
+            // cache file per new file): files opened to write go without it
+            OpenInode o = OpenInode.open(n, f, rw, client, netfs, write ? null : caches, cacheKeyPrefix,
+                    settings.inflight());
             if (shared == null || rw) {
                 n.open = o; // a read-only one before stays with its handles
             }
@@ -535,7 +539,7 @@ public final class P9FuseFilesystem implements FuseFilesystem {
                         o.file().truncate(0);
                     }
                 } else {
-                    o = OpenInode.open(n, created, true, client, netfs, caches, cacheKeyPrefix, settings.inflight());
+                    o = OpenInode.open(n, created, true, client, netfs, null, cacheKeyPrefix, settings.inflight());
                     n.open = o;
                 }
             }
