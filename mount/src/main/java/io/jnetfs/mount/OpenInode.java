@@ -43,14 +43,15 @@ final class OpenInode {
      * Opens {@code fid} (already Tlopen'ed or Tlcreate'd) through the engine.
      *
      * @param cacheKeyPrefix the export's identity in cache keys
+     * @param known the file's attributes just asked (Tgetattr of the node's fid), or {@code null} to ask
      * @return the open inode with one handle
      * @throws IOException Tgetattr's or the cache's failure (the fid is clunked then)
      */
     static OpenInode open(Node node, Fid fid, boolean writable, P9Client client, Netfs netfs, CacheFiles caches,
-                          String cacheKeyPrefix, int inflight) throws IOException {
+                          String cacheKeyPrefix, int inflight, P9Attr known) throws IOException {
         CacheFile cf = null;
         try {
-            P9Attr a = client.getattr(fid);
+            P9Attr a = known != null ? known : client.getattr(fid);
             if (caches != null) {
                 cf = caches.open(cacheKeyPrefix + "#" + a.qid().path(), new Coherency(a.qid().version(),
                         a.mtimeSec() * 1_000_000_000L + a.mtimeNsec(), a.size()));

@@ -25,7 +25,12 @@ import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9StatFs;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A 9P2000.L export as a FUSE filesystem on the netfs engine: what the kernel's v9fs does inside the
@@ -60,6 +65,10 @@ public final class P9FuseFilesystem implements FuseFilesystem {
     private final NodeTable nodes;
     private final Handles handles = new Handles();
     private final int folioShift;
+    /** The lookups of READDIRPLUS, in parallel: virtual threads blocked on their RPCs. */
+    private final ExecutorService lookups = Executors.newVirtualThreadPerTaskExecutor();
+    /** How many entries of a READDIRPLUS are looked up at once (a 4 KiB reply holds about 25). */
+    private static final int LOOKAHEAD = 32;
 
     /**
      * @param client the 9P connection, attached to the export (the caller closes it after the mount)
@@ -114,14 +123,23 @@ public final class P9FuseFilesystem implements FuseFilesystem {
             return -Errno.ESTALE;
         }
         try {
-            return found(p, name, entry);
+            found(p, name, entry);
+            return 0;
+        } catch (P9Exception e) {
+            if (e.errno() == Errno.ENOENT && settings.entryTimeoutNanos() > 0) {
+                // a negative entry: the kernel remembers the name is missing for the entry timeout (git and
+                // compilers look for many files that are not there)
+                entry.nodeId(0).entryTimeoutNanos(settings.entryTimeoutNanos());
+                return 0;
+            }
+            return -e.errno();
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
     }
 
     /** Walks {@code name} in {@code p}, asks its attributes and answers with its node (one more lookup). */
-    private int found(Node p, String name, FuseEntry entry) throws IOException {
+    private P9Attr found(Node p, String name, FuseEntry entry) throws IOException {
         Fid f = client.walk(p.fid(), name);
         P9Attr a;
         try {
@@ -137,7 +155,7 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
         entry.nodeId(n.nodeid).generation(0).entryTimeoutNanos(settings.entryTimeoutNanos());
         fill(n, a, entry.attr());
-        return 0;
+        return a;
     }
 
     @Override
@@ -267,7 +285,8 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
         try {
             client.mkdir(p.fid(), name, mode & 07777);
-            return found(p, name, entry);
+            found(p, name, entry);
+            return 0;
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
@@ -285,7 +304,8 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         try {
             Fid f = client.create(p.fid(), name, P9Flags.P9_DOTL_RDONLY | P9Flags.P9_DOTL_EXCL, mode & 07777);
             OpenInode.closeQuietly(f);
-            return found(p, name, entry);
+            found(p, name, entry);
+            return 0;
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
@@ -299,7 +319,8 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
         try {
             client.symlink(p.fid(), name, target);
-            return found(p, name, entry);
+            found(p, name, entry);
+            return 0;
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
@@ -314,7 +335,8 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
         try {
             client.link(p.fid(), n.fid(), newName);
-            return found(p, newName, entry);
+            found(p, newName, entry);
+            return 0;
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
@@ -420,8 +442,9 @@ public final class P9FuseFilesystem implements FuseFilesystem {
         }
         boolean write = (flags & O_ACCMODE) != O_RDONLY;
         try {
-            long stamp = settings.directIo() ? 0 : stamp(client.getattr(n.fid()));
-            OpenInode o = acquire(n, write);
+            P9Attr a = client.getattr(n.fid());
+            long stamp = settings.directIo() ? 0 : stamp(a);
+            OpenInode o = acquire(n, write, a);
             if (write && (flags & O_TRUNC) != 0) {
                 try {
                     o.file().truncate(0);
@@ -459,7 +482,7 @@ public final class P9FuseFilesystem implements FuseFilesystem {
     }
 
     /** The node's open inode, shared, or a new one opened on a clone of its fid. */
-    private OpenInode acquire(Node n, boolean write) throws IOException {
+    private OpenInode acquire(Node n, boolean write, P9Attr known) throws IOException {
         synchronized (n) {
             OpenInode shared = n.open;
             if (shared != null && (shared.writable() || !write)) {
@@ -478,7 +501,7 @@ public final class P9FuseFilesystem implements FuseFilesystem {
             // coherency check sees the mtime its own writeback moved (and an unpack of a tree would make a
             // cache file per new file): files opened to write go without it
             OpenInode o = OpenInode.open(n, f, rw, client, netfs, write ? null : caches, cacheKeyPrefix,
-                    settings.inflight());
+                    settings.inflight(), known);
             if (shared == null || rw) {
                 n.open = o; // a read-only one before stays with its handles
             }
@@ -520,9 +543,9 @@ public final class P9FuseFilesystem implements FuseFilesystem {
             int p9flags = P9Flags.P9_DOTL_RDWR | P9Flags.P9_DOTL_CREATE
                     | ((flags & O_EXCL) != 0 ? P9Flags.P9_DOTL_EXCL : 0) | ((flags & O_TRUNC) != 0 ? P9Flags.P9_DOTL_TRUNC : 0);
             Fid created = client.create(p.fid(), name, p9flags, mode & 07777);
-            int r;
+            P9Attr attrs;
             try {
-                r = found(p, name, entry);
+                attrs = found(p, name, entry);
             } catch (IOException | RuntimeException e) {
                 OpenInode.closeQuietly(created);
                 throw e;
@@ -539,14 +562,15 @@ public final class P9FuseFilesystem implements FuseFilesystem {
                         o.file().truncate(0);
                     }
                 } else {
-                    o = OpenInode.open(n, created, true, client, netfs, null, cacheKeyPrefix, settings.inflight());
+                    o = OpenInode.open(n, created, true, client, netfs, null, cacheKeyPrefix, settings.inflight(),
+                            attrs);
                     n.open = o;
                 }
             }
             out.fh(handles.add(new Handles.FileHandle(o, flags)));
             n.stamp = 0; // a new file: nothing of it is in the kernel's cache
             out.openFlags(out.openFlags() | (settings.directIo() ? FuseOpen.FOPEN_DIRECT_IO : 0));
-            return r;
+            return 0;
         } catch (IOException | RuntimeException e) {
             return -Errnos.of(e);
         }
@@ -742,34 +766,96 @@ public final class P9FuseFilesystem implements FuseFilesystem {
             return -Errno.EBADF;
         }
         List<Dirent> entries = d.entries();
+        if (filler.plus()) {
+            return readdirPlus(d, (int) Math.min(entries.size(), Math.max(0, offset)), filler);
+        }
         for (long i = Math.max(0, offset); i < entries.size(); i++) {
             Dirent e = entries.get((int) i);
-            String name = e.name();
-            boolean dot = name.equals(".") || name.equals("..");
-            int mode = typeMode(e);
-            if (!filler.plus() || dot) {
-                if (!filler.add(name, e.qid().path(), mode, i + 1)) {
-                    return 0;
-                }
-                continue;
-            }
-            FuseEntry entry = filler.entry();
-            try {
-                found(d.dir(), name, entry);
-            } catch (IOException | RuntimeException ex) {
-                // gone since the listing (or not readable): listed without attributes; the kernel looks it
-                // up if a program asks
-                if (!filler.add(name, e.qid().path(), mode, i + 1)) {
-                    return 0;
-                }
-                continue;
-            }
-            if (!filler.add(name, entry, i + 1)) {
-                forget(entry.nodeId(), 1); // not sent: the lookup it counted is taken back
+            if (!filler.add(e.name(), e.qid().path(), typeMode(e), i + 1)) {
                 return 0;
             }
         }
         return 0;
+    }
+
+    /**
+     * READDIRPLUS: the entries' lookups (Twalk, Tgetattr) go out {@value #LOOKAHEAD} at a time, in
+     * parallel, instead of one round trip after the other; the entries the kernel's buffer did not take
+     * give their lookup back at once.
+     */
+    private int readdirPlus(Handles.DirHandle d, int from, FuseDirFiller filler) {
+        List<Dirent> entries = d.entries();
+        int i = from;
+        while (i < entries.size()) {
+            int end = Math.min(entries.size(), i + LOOKAHEAD);
+            List<Future<FuseEntry>> found = new ArrayList<>(end - i);
+            for (int k = i; k < end; k++) {
+                String name = entries.get(k).name();
+                found.add(name.equals(".") || name.equals("..") ? null : lookups.submit(() -> lookupQuietly(d.dir(), name)));
+            }
+            for (int k = i; k < end; k++) {
+                Dirent e = entries.get(k);
+                FuseEntry fe;
+                try {
+                    fe = result(found.get(k - i));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    forgetFrom(found, k - i);
+                    return -Errno.EINTR;
+                }
+                // an entry gone since the listing (or not readable) is listed without attributes: the kernel
+                // looks it up if a program asks
+                boolean taken = fe == null ? filler.add(e.name(), e.qid().path(), typeMode(e), k + 1L)
+                        : filler.add(e.name(), fe, k + 1L);
+                if (!taken) {
+                    forgetFrom(found, k - i); // not sent: the lookups they counted are taken back
+                    return 0;
+                }
+            }
+            i = end;
+        }
+        return 0;
+    }
+
+    private FuseEntry lookupQuietly(Node dir, String name) {
+        FuseEntry fe = new FuseEntry().reset(settings.entryTimeoutNanos(), settings.attrTimeoutNanos());
+        try {
+            found(dir, name, fe);
+            return fe;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static FuseEntry result(Future<FuseEntry> f) throws InterruptedException {
+        if (f == null) {
+            return null;
+        }
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return null;
+        }
+    }
+
+    private void forgetFrom(List<Future<FuseEntry>> found, int from) {
+        for (int j = from; j < found.size(); j++) {
+            Future<FuseEntry> f = found.get(j);
+            if (f == null) {
+                continue;
+            }
+            try {
+                FuseEntry fe = f.get();
+                if (fe != null) {
+                    forget(fe.nodeId(), 1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                // the lookup still finishes on its own thread; its count is lost to a leak, not a crash
+            } catch (ExecutionException e) {
+                // nothing was counted
+            }
+        }
     }
 
     private static int typeMode(Dirent e) {
@@ -844,6 +930,7 @@ public final class P9FuseFilesystem implements FuseFilesystem {
                 }
             }
         }
+        lookups.shutdown();
         for (Node n : nodes.drain()) {
             close(n);
         }

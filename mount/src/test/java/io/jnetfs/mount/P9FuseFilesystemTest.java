@@ -164,7 +164,11 @@ class P9FuseFilesystemTest {
             assertEquals(0, fs.unlink(null, d.nodeId(), "s"));
             assertEquals(0, fs.rmdir(null, FuseFilesystem.ROOT_ID, "d"));
             assertEquals(0, fs.unlink(null, FuseFilesystem.ROOT_ID, "hard"));
-            assertEquals(-Errno.ENOENT, fs.lookup(null, FuseFilesystem.ROOT_ID, "hard", new FuseEntry().reset(0, 0)),
+            FuseEntry missing = new FuseEntry().reset(0, 0);
+            assertEquals(0, fs.lookup(null, FuseFilesystem.ROOT_ID, "hard", missing), "a negative entry");
+            assertEquals(0, missing.nodeId());
+            assertEquals(MountSettings.DEFAULT_TIMEOUT.toNanos(), missing.entryTimeoutNanos());
+            assertEquals(-Errno.ENOTDIR, fs.lookup(null, l.nodeId(), "x", new FuseEntry().reset(0, 0)),
                     "the server's errno passes through");
             assertEquals(List.of("g"), list(export));
             FuseStatfs st = new FuseStatfs().reset();
