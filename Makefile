@@ -19,10 +19,13 @@ GEN_PKG_DIR := $(GEN_DIR)/io/jnetfs/ffm/gen
 all: build
 
 ## build: compile and package every module (no tests); leaves bin/jnetfs ready to run
-## (it runs the shaded jar cli/target/jnetfs.jar with a JDK >= 25 found by .ci/find-jdk)
+## (it runs the shaded jar cli/target/jnetfs.jar with a JDK >= 25 found by .ci/find-jdk), and beside the
+## jar the AOT cache it starts with (cli/target/jnetfs.aot, from a training run of the common commands
+## against a local jnetfs serve: .ci/aot-train; JNETFS_AOT=0 make build skips it)
 build:
 	$(MVN) -q install -DskipTests
 	@chmod +x bin/jnetfs
+	@if [ "$${JNETFS_AOT:-1}" != 0 ]; then .ci/aot-train; fi
 
 ## test: the whole test suite, as CI runs it. A test whose peer or kernel feature is missing skips with
 ## the reason; JNETFS_REQUIRE=GLOBS makes the features it names required instead, so their absence fails
