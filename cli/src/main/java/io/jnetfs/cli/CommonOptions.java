@@ -48,7 +48,8 @@ public final class CommonOptions {
 
     @Option(names = "--io-uring", negatable = true, scope = ScopeType.INHERIT,
             description = "Send and receive 9P messages through io_uring (--no-io-uring: sendmsg/recvmsg system calls). "
-                    + "Default: io_uring when this kernel allows it.")
+                    + "Default: io_uring when this kernel allows it, for the commands that move file data (stat, ls, mkdir and rm "
+                    + "send a few small messages: system calls).")
     Boolean ioUring;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,

@@ -7,6 +7,7 @@ import io.jnetfs.netfs.cachefiles.CacheFiles;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Exception;
 import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.TransportKind;
 import io.jnetfs.p9.netfs.P9Netfs;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -64,6 +65,23 @@ final class RemoteSession implements AutoCloseable {
      *     version, attach)
      */
     static RemoteSession open(String host, int port, Settings s) throws CommandFailure {
+        return open(host, port, s, false);
+    }
+
+    /**
+     * Connects and attaches.
+     *
+     * @param host the server's host name or IPv4 address
+     * @param port the port
+     * @param s the settings
+     * @param metadataOnly whether the command only asks about names and attributes (stat, ls, mkdir,
+     *     rm): without {@code --io-uring}, it then connects with the system calls and sets up no ring, as
+     *     a few small messages gain nothing from one
+     * @return the session, which the caller closes
+     * @throws CommandFailure naming {@code 9p://HOST:PORT} and the step that failed (resolve, connect,
+     *     version, attach)
+     */
+    static RemoteSession open(String host, int port, Settings s, boolean metadataOnly) throws CommandFailure {
         String what = RemotePath.SCHEME + host + ":" + port;
         String address;
         try {
@@ -76,7 +94,7 @@ final class RemoteSession implements AutoCloseable {
             throw CommandFailure.of(what, "resolve " + host, e);
         }
         P9Options o = P9Options.builder(address, port).aname(s.aname()).uname(s.uname()).nUname(s.nUname())
-                .msize(s.msize()).window(s.inflight()).transport(s.transportToUse()).timeout(s.timeout()).build();
+                .msize(s.msize()).window(s.inflight()).transport(s.transport() == null && metadataOnly ? TransportKind.SOCKET : s.transportToUse()).timeout(s.timeout()).build();
         P9Client client;
         try {
             client = P9Client.connect(o);

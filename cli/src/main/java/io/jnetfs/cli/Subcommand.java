@@ -1,5 +1,6 @@
 package io.jnetfs.cli;
 
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
@@ -10,6 +11,9 @@ import picocli.CommandLine.Spec;
  * and close it (which closes the sessions and keeps or prints the counters).
  */
 abstract class Subcommand implements Callable<Integer> {
+    /** The commands that read and write no file data: their connections set up no io_uring ring. */
+    private static final Set<String> METADATA_ONLY = Set.of("stat", "ls", "mkdir", "rm");
+
     @ParentCommand
     JnetfsCommand parent;
 
@@ -19,6 +23,7 @@ abstract class Subcommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try (Run run = parent.newRun()) {
+            run.metadataOnly(METADATA_ONLY.contains(spec.name()));
             return execute(run);
         } finally {
             parent.terminal().out().flush();
