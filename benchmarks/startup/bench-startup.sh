@@ -78,14 +78,17 @@ bench() { # NAME RUNS JNETFS-COMMAND C-COMMAND [HYPERFINE-OPTION...]
   local name=$1 n=$2 jcmd=$3 ccmd=$4
   shift 4
   # -N: no shell between hyperfine and the command; the commands' stdout goes to /dev/null
-  hyperfine -N --style none --warmup 1 --runs "$n" "$@" --export-json "$tmp/$name.json" \
-    -n jnetfs "$jcmd" -n diod "$ccmd" > /dev/null
+  hyperfine -N --style none --warmup 1 --runs "$n" --export-json "$tmp/$name.json" \
+    -n jnetfs "$jcmd" -n diod "$ccmd" "$@" > /dev/null
 }
+# the 1 GiB cat also with C1 alone (JNETFS_JIT=c1), third in the same run: whether C2 pays for itself
+# within the first GiB on this machine
 bench help "$runs" "$j --help" "diodcat -h" -i # diodcat -h prints its usage and exits 1
 bench small-cat "$runs" "$j --no-cache cat $url/small" "diodcat $d small"
 bench stat "$runs" "$j stat $url/small" "diodls -l $d small"
 bench ls "$runs" "$j ls $url/dir" "diodls $d dir"
-bench cat-big "$big_runs" "$j --no-cache --msize 1M cat $url/big" "diodcat -m 1048576 $d big"
+bench cat-big "$big_runs" "$j --no-cache --msize 1M cat $url/big" "diodcat -m 1048576 $d big" \
+  -n "jnetfs C1 only" "env JNETFS_JIT=c1 $j --no-cache --msize 1M cat $url/big"
 
 {
   echo "| what | jnetfs median (range) s | jnetfs CPU s | diod tool median (range) s | diod CPU s | jnetfs / diod |"
@@ -93,8 +96,8 @@ bench cat-big "$big_runs" "$j --no-cache --msize 1M cat $url/big" "diodcat -m 10
   for name in help small-cat stat ls cat-big; do
     jq -r --arg name "$name" '
       def f: (. * 1000 | round) / 1000 | tostring;
-      (.results[0]) as $j | (.results[1]) as $c |
-      "| \($name) | \($j.median | f) (\($j.min | f)..\($j.max | f)) | \(($j.user + $j.system) | f) | \($c.median | f) (\($c.min | f)..\($c.max | f)) | \(($c.user + $c.system) | f) | \(($j.median / $c.median * 100 | round) / 100)x |"' \
+      (.results[1]) as $c | .results[0:1] + .results[2:] | .[] | . as $j |
+      "| \($name)\(if $j.command == "jnetfs" then "" else " (" + $j.command + ")" end) | \($j.median | f) (\($j.min | f)..\($j.max | f)) | \(($j.user + $j.system) | f) | \($c.median | f) (\($c.min | f)..\($c.max | f)) | \(($c.user + $c.system) | f) | \(($j.median / $c.median * 100 | round) / 100)x |"' \
       "$tmp/$name.json"
   done
 } > "$out.md"
