@@ -19,10 +19,13 @@ GEN_PKG_DIR := $(GEN_DIR)/io/jnetfs/ffm/gen
 all: build
 
 ## build: compile and package every module (no tests); leaves bin/jnetfs ready to run
-## (it runs the shaded jar cli/target/jnetfs.jar with a JDK >= 25 found by .ci/find-jdk)
+## (it runs the shaded jar cli/target/jnetfs.jar with a JDK >= 25 found by .ci/find-jdk), and beside the
+## jar the AOT cache it starts with (cli/target/jnetfs.aot, from a training run of the common commands
+## against a local jnetfs serve: .ci/aot-train; JNETFS_AOT=0 make build skips it)
 build:
 	$(MVN) -q install -DskipTests
 	@chmod +x bin/jnetfs
+	@if [ "$${JNETFS_AOT:-1}" != 0 ]; then .ci/aot-train; fi
 
 ## test: the whole test suite, as CI runs it. A test whose peer or kernel feature is missing skips with
 ## the reason; JNETFS_REQUIRE=GLOBS makes the features it names required instead, so their absence fails
@@ -58,15 +61,22 @@ clean:
 ## its peers (C references compiled now, fio, iperf3, diodcat) and the machine facts; raw results in
 ## benchmarks/results/, the table in the generated region of BENCHMARKS.md
 ## bench-full: the same with the long profile
-.PHONY: bench bench-full
+.PHONY: bench bench-full bench-startup
 # JMH's forks inherit these JVM options (JMH itself uses sun.misc.Unsafe)
 BENCH := $(JAVA_HOME)/bin/java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   -cp benchmarks/target/benchmarks.jar io.jnetfs.benchmarks.harness.BenchHarness --machine-facts
 
-bench:
-	$(MVN) -q install -DskipTests
+## bench-startup: the jnetfs command as whole processes beside diod's C tools in the same hyperfine run
+## (--help, small cat, stat, ls, cat of 1 GiB from diod vs diodcat) and make demo's phases: medians, ranges,
+## CPU seconds and ratios in benchmarks/results/startup-*.md (benchmarks/startup/bench-startup.sh; a few
+## minutes; BENCH_STARTUP_ARGS=--quick for a one-minute check). bench and bench-full run it after JMH.
+bench: build
 	$(BENCH) --profile short --command "make bench"
+	benchmarks/startup/bench-startup.sh $(BENCH_STARTUP_ARGS)
 
-bench-full:
-	$(MVN) -q install -DskipTests
+bench-full: build
 	$(BENCH) --profile full --command "make bench-full"
+	benchmarks/startup/bench-startup.sh $(BENCH_STARTUP_ARGS)
+
+bench-startup: build
+	benchmarks/startup/bench-startup.sh $(BENCH_STARTUP_ARGS)

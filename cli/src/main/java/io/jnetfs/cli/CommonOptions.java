@@ -3,7 +3,6 @@ package io.jnetfs.cli;
 import io.jnetfs.p9.P9Descriptor;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.TransportKind;
-import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +48,8 @@ public final class CommonOptions {
 
     @Option(names = "--io-uring", negatable = true, scope = ScopeType.INHERIT,
             description = "Send and receive 9P messages through io_uring (--no-io-uring: sendmsg/recvmsg system calls). "
-                    + "Default: io_uring when this kernel allows it.")
+                    + "Default: io_uring when this kernel allows it, for the commands that move file data (stat, ls, mkdir and rm "
+                    + "send a few small messages: system calls).")
     Boolean ioUring;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,
@@ -125,12 +125,9 @@ public final class CommonOptions {
             user = System.getProperty("user.name", "root");
             nUname = currentUid();
         }
-        TransportKind transport;
-        if (ioUring == null) {
-            transport = IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
-        } else {
-            transport = ioUring ? TransportKind.IO_URING : TransportKind.SOCKET;
-        }
+        // without --[no-]io-uring: chosen when connecting (Settings#transportToUse), so that a command that
+        // connects to no server never probes io_uring
+        TransportKind transport = ioUring == null ? null : ioUring ? TransportKind.IO_URING : TransportKind.SOCKET;
         Path dir = cacheDir();
         return new Settings(aname, user, nUname, (int) msize, inflight, transport, Duration.ofSeconds(timeoutSeconds),
                 noCache ? null : dir, dir);

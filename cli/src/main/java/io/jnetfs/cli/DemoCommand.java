@@ -93,7 +93,7 @@ final class DemoCommand extends Subcommand {
                 phases.add(read("cold", s, withCache, buffer));
                 phases.add(read("warm", s, withCache, buffer));
             }
-            out.println("client: transport " + base.transport() + ", msize asked " + base.msize() + ", "
+            out.println("client: transport " + base.transportToUse() + ", msize asked " + base.msize() + ", "
                     + base.inflight() + " RPCs in flight, cache " + cache);
             out.println();
             out.print(table(phases));

@@ -2,10 +2,12 @@ package io.jnetfs.cli;
 
 import io.jnetfs.fiemap.OccupancyMethod;
 import io.jnetfs.netfs.Netfs;
+import io.jnetfs.netfs.NetfsStats;
 import io.jnetfs.netfs.cachefiles.CacheFiles;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Exception;
 import io.jnetfs.p9.P9Options;
+import io.jnetfs.p9.TransportKind;
 import io.jnetfs.p9.netfs.P9Netfs;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -19,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  * One server as a command uses it: a {@link P9Client} attached to the export, a {@link Netfs} engine
  * (page cache, readahead, writeback) and, unless {@code --no-cache}, the disk cache ({@link CacheFiles})
  * with the thread that writes it. The session owns all of them and closes them in reverse order.
+ *
+ * <p>The data path (the engine, its folio pool, the disk cache and its thread) is set up on the first
+ * {@link #fs()}, when a file's data is read or written: {@code stat}, {@code ls}, {@code mkdir},
+ * {@code rm} and {@code mv} talk to the {@link P9Client} alone and set up none of it.
  */
 final class RemoteSession implements AutoCloseable {
     /** The cache granule: what one FIEMAP-visible unit of the cache file holds. */
@@ -29,21 +35,23 @@ final class RemoteSession implements AutoCloseable {
     static final long PAGE_CACHE_BYTES = 256L << 20;
 
     private final String server;
+    private final String address;
+    private final int port;
+    private final Settings settings;
     private final P9Client client;
-    private final Netfs netfs;
-    private final ExecutorService cacheWriter;
-    private final CacheFiles cache;
-    private final P9Netfs fs;
+    // the data path: null until the first fs()
+    private Netfs netfs;
+    private ExecutorService cacheWriter;
+    private CacheFiles cache;
+    private P9Netfs fs;
     private boolean closed;
 
-    private RemoteSession(String server, P9Client client, Netfs netfs, ExecutorService cacheWriter, CacheFiles cache,
-                          P9Netfs fs) {
+    private RemoteSession(String server, String address, int port, Settings settings, P9Client client) {
         this.server = server;
+        this.address = address;
+        this.port = port;
+        this.settings = settings;
         this.client = client;
-        this.netfs = netfs;
-        this.cacheWriter = cacheWriter;
-        this.cache = cache;
-        this.fs = fs;
     }
 
     /**
@@ -57,6 +65,23 @@ final class RemoteSession implements AutoCloseable {
      *     version, attach)
      */
     static RemoteSession open(String host, int port, Settings s) throws CommandFailure {
+        return open(host, port, s, false);
+    }
+
+    /**
+     * Connects and attaches.
+     *
+     * @param host the server's host name or IPv4 address
+     * @param port the port
+     * @param s the settings
+     * @param metadataOnly whether the command only asks about names and attributes (stat, ls, mkdir,
+     *     rm): without {@code --io-uring}, it then connects with the system calls and sets up no ring, as
+     *     a few small messages gain nothing from one
+     * @return the session, which the caller closes
+     * @throws CommandFailure naming {@code 9p://HOST:PORT} and the step that failed (resolve, connect,
+     *     version, attach)
+     */
+    static RemoteSession open(String host, int port, Settings s, boolean metadataOnly) throws CommandFailure {
         String what = RemotePath.SCHEME + host + ":" + port;
         String address;
         try {
@@ -69,13 +94,23 @@ final class RemoteSession implements AutoCloseable {
             throw CommandFailure.of(what, "resolve " + host, e);
         }
         P9Options o = P9Options.builder(address, port).aname(s.aname()).uname(s.uname()).nUname(s.nUname())
-                .msize(s.msize()).window(s.inflight()).transport(s.transport()).timeout(s.timeout()).build();
+                .msize(s.msize()).window(s.inflight()).transport(s.transport() == null && metadataOnly ? TransportKind.SOCKET : s.transportToUse()).timeout(s.timeout()).build();
         P9Client client;
         try {
             client = P9Client.connect(o);
         } catch (IOException e) {
             throw CommandFailure.of(what, step(e, s), e);
         }
+        return new RemoteSession(what, address, port, s, client);
+    }
+
+    /**
+     * Sets up the data path: the engine, and the disk cache with its writer unless {@code --no-cache}.
+     *
+     * @throws CommandFailure for a cache directory that cannot be used
+     */
+    private void openDataPath() throws CommandFailure {
+        Settings s = settings;
         Netfs netfs = null;
         ExecutorService writer = null;
         try {
@@ -95,8 +130,10 @@ final class RemoteSession implements AutoCloseable {
                 }
             }
             String serverId = RemotePath.SCHEME + address + ":" + port + "/" + RemotePath.normalize(s.aname());
-            P9Netfs fs = new P9Netfs(client, netfs, cache, serverId, s.inflight());
-            return new RemoteSession(what, client, netfs, writer, cache, fs);
+            this.fs = new P9Netfs(client, netfs, cache, serverId, s.inflight());
+            this.netfs = netfs;
+            this.cacheWriter = writer;
+            this.cache = cache;
         } catch (CommandFailure | RuntimeException e) {
             if (netfs != null) {
                 netfs.close();
@@ -104,7 +141,6 @@ final class RemoteSession implements AutoCloseable {
             if (writer != null) {
                 writer.shutdownNow();
             }
-            client.close();
             throw e;
         }
     }
@@ -135,19 +171,47 @@ final class RemoteSession implements AutoCloseable {
         return client;
     }
 
-    /** {@return the export through the netfs engine} */
-    P9Netfs fs() {
+    /**
+     * The export through the netfs engine, which the first call sets up.
+     *
+     * @return the export
+     * @throws CommandFailure for a cache directory that cannot be used
+     */
+    P9Netfs fs() throws CommandFailure {
+        if (fs == null) {
+            if (closed) {
+                throw new IllegalStateException("session " + server + " is closed");
+            }
+            openDataPath();
+        }
         return fs;
     }
 
-    /** {@return the engine} */
-    Netfs netfs() {
+    /**
+     * The engine, which the first call sets up.
+     *
+     * @return the engine
+     * @throws CommandFailure for a cache directory that cannot be used
+     */
+    Netfs netfs() throws CommandFailure {
+        fs();
         return netfs;
     }
 
-    /** {@return the disk cache, or {@code null}} */
-    CacheFiles cache() {
+    /**
+     * The disk cache, which the first call sets up.
+     *
+     * @return the cache, or {@code null} with {@code --no-cache}
+     * @throws CommandFailure for a cache directory that cannot be used
+     */
+    CacheFiles cache() throws CommandFailure {
+        fs();
         return cache;
+    }
+
+    /** {@return whether the data path is set up (a file's data went through the engine)} */
+    boolean dataPathOpen() {
+        return fs != null;
     }
 
     /**
@@ -157,7 +221,8 @@ final class RemoteSession implements AutoCloseable {
      * @param into where the counters are added, by name
      */
     void addCounters(Map<String, Long> into) {
-        netfs.stats().snapshot().forEach((k, v) -> into.merge(k, v, Long::sum));
+        // without the engine its counters are all zero, and named all the same
+        (netfs != null ? netfs.stats() : new NetfsStats()).snapshot().forEach((k, v) -> into.merge(k, v, Long::sum));
         into.merge("sendmsg_calls", client.sendmsgCalls(), Long::sum);
         into.merge("recvmsg_calls", client.recvmsgCalls(), Long::sum);
         into.merge("messages_sent", client.messagesSent(), Long::sum);
@@ -172,7 +237,9 @@ final class RemoteSession implements AutoCloseable {
         }
         closed = true;
         try {
-            netfs.close();
+            if (netfs != null) {
+                netfs.close();
+            }
         } finally {
             if (cacheWriter != null) {
                 cacheWriter.shutdown();

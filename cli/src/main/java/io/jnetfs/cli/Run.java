@@ -23,6 +23,7 @@ final class Run implements AutoCloseable {
     private long bytes;
     private boolean transferred;
     private boolean closed;
+    private boolean metadataOnly;
 
     /** An operand resolved: its side and its path there. */
     record Target(Filesystem fs, String path) {
@@ -38,6 +39,16 @@ final class Run implements AutoCloseable {
         this.settings = options.settings();
         this.terminal = terminal;
         ConsoleLog.configure(options.quiet(), options.verbose());
+    }
+
+    /**
+     * Says that the command only asks about names and attributes, so its connections need no io_uring
+     * ring ({@link RemoteSession#open(String, int, Settings, boolean)}).
+     *
+     * @param yes whether it does
+     */
+    void metadataOnly(boolean yes) {
+        this.metadataOnly = yes;
     }
 
     /** {@return the settings} */
@@ -83,7 +94,7 @@ final class Run implements AutoCloseable {
         RemotePath r = RemotePath.parse(operand);
         RemoteFilesystem fs = remotes.get(r.server());
         if (fs == null) {
-            fs = new RemoteFilesystem(RemoteSession.open(r.host(), r.port(), settings));
+            fs = new RemoteFilesystem(RemoteSession.open(r.host(), r.port(), settings, metadataOnly));
             remotes.put(r.server(), fs);
             verbose("connected to " + fs.session().server() + " (aname=" + settings.aname() + ", msize="
                     + fs.session().client().msize() + ", " + fs.session().client().transportKind() + ")");

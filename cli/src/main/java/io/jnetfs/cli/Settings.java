@@ -1,6 +1,7 @@
 package io.jnetfs.cli;
 
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.uring.IoUring;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,11 +13,24 @@ import java.time.Duration;
  * @param nUname the numeric user to attach as, or {@code P9_NONUNAME} to go by {@code uname}
  * @param msize the msize to ask for
  * @param inflight RPCs to keep in flight per request
- * @param transport the 9P transport
+ * @param transport the 9P transport, or {@code null} for io_uring when this kernel allows it
+ *     ({@link #transportToUse()})
  * @param timeout the request timeout
  * @param cacheDir the disk cache directory, or {@code null} for none ({@code --no-cache})
  * @param stateDir where {@code last-stats} is kept (the cache directory, even with {@code --no-cache})
  */
 public record Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
                        Duration timeout, Path cacheDir, Path stateDir) {
+    /**
+     * The transport to connect with: the one asked for, else io_uring when this kernel allows it (the
+     * probe runs here, on the first connection, not for commands that connect to no server).
+     *
+     * @return the transport
+     */
+    TransportKind transportToUse() {
+        if (transport != null) {
+            return transport;
+        }
+        return IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
+    }
 }

@@ -1,6 +1,8 @@
 package io.jnetfs.cli;
 
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -9,7 +11,11 @@ import picocli.CommandLine.Spec;
  * What every subcommand does around its work: start a {@link Run} (settings, sessions, counters), run,
  * and close it (which closes the sessions and keeps or prints the counters).
  */
+@Command // no attributes: lets picocli's annotation processor check the @ParentCommand and @Spec below
 abstract class Subcommand implements Callable<Integer> {
+    /** The commands that read and write no file data: their connections set up no io_uring ring. */
+    private static final Set<String> METADATA_ONLY = Set.of("stat", "ls", "mkdir", "rm");
+
     @ParentCommand
     JnetfsCommand parent;
 
@@ -19,6 +25,7 @@ abstract class Subcommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try (Run run = parent.newRun()) {
+            run.metadataOnly(METADATA_ONLY.contains(spec.name()));
             return execute(run);
         } finally {
             parent.terminal().out().flush();
