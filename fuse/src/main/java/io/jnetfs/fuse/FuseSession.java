@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A mounted FUSE filesystem being served: the mount, the transport, and the worker threads that read
@@ -52,6 +53,7 @@ public final class FuseSession implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final CountDownLatch initDone = new CountDownLatch(1);
     private final CountDownLatch terminated;
+    private final AtomicInteger live;
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean mounted;
@@ -68,8 +70,11 @@ public final class FuseSession implements AutoCloseable {
         this.method = method;
         this.mounted = new AtomicBoolean(mountpoint != null);
         this.defaultOpenFlags = options.directIo() ? FuseOpen.FOPEN_DIRECT_IO : 0;
-        this.terminated = new CountDownLatch(options.threads());
-        this.pool = new FolioPool((long) options.threads() * options.maxWrite() + (2L << 20));
+        this.terminated = new CountDownLatch(1);
+        this.live = new AtomicInteger(options.threads());
+        // each worker's copy buffer is one max_write folio; the pool is sized in whole 2 MiB slabs
+        long slab = FolioPool.MAX_FOLIO;
+        this.pool = new FolioPool(((long) options.threads() * options.maxWrite() + 2 * slab - 1) / slab * slab);
     }
 
     /**
@@ -138,14 +143,31 @@ public final class FuseSession implements AutoCloseable {
     private void start() throws IOException {
         int maxWrite = options.maxWrite();
         int maxRequest = maxWrite + 4096; // fuse_in_header + fuse_write_in + max_write, page-rounded
-        for (int i = 0; i < options.threads(); i++) {
-            FuseChannel ch = transport.openChannel(i, maxRequest);
-            MemorySegment head = arena.allocate(ReplyBuffer.HEAD_SIZE, 4096);
-            MemorySegment iov = arena.allocate(ReplyBuffer.MAX_IOV * IovecDescriptor.SIZE, 64);
-            Folio copy = pool.allocate(maxWrite);
-            ReplyBuffer reply = new ReplyBuffer(head, iov, copy.segment().asSlice(0, maxWrite));
-            FuseDispatcher d = new FuseDispatcher(this, ch, reply);
-            dispatchers.add(d);
+        List<FuseChannel> channels = new ArrayList<>();
+        List<Folio> copies = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.threads(); i++) {
+                FuseChannel ch = transport.openChannel(i, maxRequest);
+                channels.add(ch);
+                Folio copy = pool.allocate(maxWrite);
+                copies.add(copy);
+                MemorySegment head = arena.allocate(ReplyBuffer.HEAD_SIZE, 4096);
+                MemorySegment iov = arena.allocate(ReplyBuffer.MAX_IOV * IovecDescriptor.SIZE, 64);
+                ReplyBuffer reply = new ReplyBuffer(head, iov, copy.segment().asSlice(0, maxWrite));
+                dispatchers.add(new FuseDispatcher(this, ch, reply));
+            }
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(FuseChannel::close);
+            copies.forEach(Folio::put);
+            dispatchers.clear();
+            live.set(0);
+            terminated.countDown();
+            throw e;
+        }
+        for (int i = 0; i < channels.size(); i++) {
+            FuseChannel ch = channels.get(i);
+            FuseDispatcher d = dispatchers.get(i);
+            Folio copy = copies.get(i);
             Thread t = new Thread(() -> run(ch, d, copy), "fuse-" + options.subtype() + "-" + i);
             t.setDaemon(true);
             workers.add(t);
@@ -182,12 +204,13 @@ public final class FuseSession implements AutoCloseable {
         } finally {
             ch.close();
             copy.put();
-            terminated.countDown();
-            if (terminated.getCount() == 0) {
-                // every worker is gone: the connection is finished (unmounted) or the session closed
+            if (live.decrementAndGet() == 0) {
+                // every worker is gone: the connection is finished (unmounted) or the session closed;
+                // destroy() runs before anyone waiting for the end is let go
                 mounted.set(false);
                 destroyOnce();
                 initDone.countDown();
+                terminated.countDown();
             }
         }
     }
