@@ -34,6 +34,7 @@ public final class DevFuseTransport implements FuseTransport {
     private final boolean cloneFd;
     private final FolioPool pool = new FolioPool(256L << 20);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger clones = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * Takes over a descriptor of an open {@code /dev/fuse} that a mount is attached to.
@@ -56,7 +57,13 @@ public final class DevFuseTransport implements FuseTransport {
 
     @Override
     public String name() {
-        return cloneFd ? "/dev/fuse (cloned fd per thread)" : "/dev/fuse";
+        int c = clones.get();
+        return c > 0 ? "/dev/fuse (" + c + " cloned fds)" : "/dev/fuse";
+    }
+
+    /** @return how many channels got a descriptor of their own with {@code FUSE_DEV_IOC_CLONE} */
+    public int clonedChannels() {
+        return clones.get();
     }
 
     @Override
@@ -71,6 +78,7 @@ public final class DevFuseTransport implements FuseTransport {
             if (c >= 0) {
                 chFd = c;
                 own = true;
+                clones.incrementAndGet();
             }
         }
         int fl = Native.fcntl(chFd, LibC.F_GETFL(), 0);
@@ -102,6 +110,7 @@ public final class DevFuseTransport implements FuseTransport {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             Native.close(fd);
+            pool.close();
         }
     }
 

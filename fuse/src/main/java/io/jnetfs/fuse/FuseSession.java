@@ -95,6 +95,7 @@ public final class FuseSession implements AutoCloseable {
         int fd = FuseMount.mount(mp, o, method);
         FuseSession s = new FuseSession(fs, o, new DevFuseTransport(fd, o.cloneFd()), mp, method);
         s.startAndAwaitInit();
+        s.raiseReadahead();
         return s;
     }
 
@@ -139,6 +140,30 @@ public final class FuseSession implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * The kernel caps a FUSE mount's readahead at its default (128 KiB: INIT can only lower it), so
+     * buffered sequential reads come in 128 KiB READs; as root, raise it to {@code max_readahead} through
+     * the mount's backing device in sysfs ({@code /sys/class/bdi/0:N/read_ahead_kb}). Best effort.
+     */
+    private void raiseReadahead() {
+        FuseConnInfo c = conn;
+        if (c == null || !FuseMount.isRoot() || options.maxReadahead() <= (128 << 10)) {
+            return;
+        }
+        try {
+            long dev = ((Number) java.nio.file.Files.getAttribute(mountpoint, "unix:dev")).longValue();
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            Path ra = Path.of("/sys/class/bdi/" + major + ":" + minor + "/read_ahead_kb");
+            java.nio.file.Files.writeString(ra, Integer.toString(options.maxReadahead() >> 10));
+            readaheadKb = options.maxReadahead() >> 10;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "fuse: could not raise the readahead of " + mountpoint + ": " + e);
+        }
+    }
+
+    private volatile int readaheadKb = 128;
 
     private void start() throws IOException {
         int maxWrite = options.maxWrite();
@@ -307,7 +332,8 @@ public final class FuseSession implements AutoCloseable {
     public String describe() {
         FuseConnInfo c = conn;
         return transport.name() + ", " + options.threads() + " threads"
-                + (c != null ? ", protocol " + c.protoMajor() + "." + c.protoMinor() + ", max_write=" + c.maxWrite() : "")
+                + (c != null ? ", protocol " + c.protoMajor() + "." + c.protoMinor() + ", max_write=" + c.maxWrite()
+                        + ", readahead=" + readaheadKb + "K" : "")
                 + (method != null ? ", mounted with " + (method == FuseOptions.MountMethod.SYSCALL ? "mount(2)" : "fusermount3") : "");
     }
 

@@ -304,6 +304,7 @@ class FuseKernelMountTest {
             }
         }
         assertEquals(0, s.stats().sendFailures(), s.stats().toString());
+        assertTrue(s.describe().contains("3 cloned fds"), s.describe());
     }
 
     /** Runs a program with a bounded wait: its output, or fails with it. */
