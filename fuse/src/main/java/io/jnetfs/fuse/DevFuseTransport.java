@@ -5,6 +5,7 @@ import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.gen.LibC;
+import io.jnetfs.ffm.gen.iovec;
 import io.jnetfs.ffm.gen.pollfd;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -122,7 +123,14 @@ public final class DevFuseTransport implements FuseTransport {
         private final MemorySegment buf;
         private final Arena arena = Arena.ofShared();
         private final MemorySegment pfd = arena.allocate(pollfd.layout());
+        /**
+         * Where this channel's downcalls leave errno, in the channel's shared arena: with the thread-local
+         * one of an automatic arena, C2 kept a 40-byte slice allocation per call (as BvecqIo found).
+         */
         private final MemorySegment callState = arena.allocate(java.lang.foreign.Linker.Option.captureStateLayout());
+        /** One iovec over the whole buffer: the read is a {@code readv}, the form that takes a call state. */
+        private final MemorySegment readIov = arena.allocate(iovec.layout());
+        private final long readIovAddress = readIov.address();
         private boolean done;
 
         Channel(int chFd, boolean ownFd, Folio folio) {
@@ -132,12 +140,14 @@ public final class DevFuseTransport implements FuseTransport {
             this.buf = folio.segment();
             pollfd.fd(pfd, chFd);
             pollfd.events(pfd, (short) POLLIN);
+            iovec.iov_base(readIov, buf);
+            iovec.iov_len(readIov, buf.byteSize());
         }
 
         @Override
         public long receive(int timeoutMillis) {
             for (int attempt = 0; ; attempt++) {
-                long n = Native.read(chFd, buf, buf.byteSize());
+                long n = Native.readvAddress(callState, chFd, readIovAddress, 1);
                 if (n >= 0) {
                     return n;
                 }

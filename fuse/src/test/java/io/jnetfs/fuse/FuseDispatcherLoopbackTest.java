@@ -210,6 +210,11 @@ class FuseDispatcherLoopbackTest {
         r.position(16);
         r.get(data);
         assertArrayEquals("external|folio-bytes|copied".getBytes(StandardCharsets.US_ASCII), data);
+        // the reference is put right after the writev returns, on the worker
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (folio.refs() != before && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
         assertEquals(before, folio.refs(), "the reply put the folio reference it was given");
     }
 

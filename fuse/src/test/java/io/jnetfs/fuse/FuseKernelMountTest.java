@@ -307,6 +307,41 @@ class FuseKernelMountTest {
         assertTrue(s.describe().contains("3 cloned fds"), s.describe());
     }
 
+    @Test
+    void lookupCountsFromLookupAndReaddirplusAreAllForgotten() throws Exception {
+        Require.feature("fuse/drop_caches", Files.isWritable(Path.of("/proc/sys/vm/drop_caches")) ? null
+                : "/proc/sys/vm/drop_caches is not writable (needs root): the kernel cannot be made to forget");
+        FuseSession s = mount(new FuseOptions().entryTimeout(Duration.ofSeconds(60)).attrTimeout(Duration.ofSeconds(60)));
+        Files.createDirectories(mnt.resolve("d/e"));
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(mnt.resolve("d/f" + i), "x" + i);
+        }
+        run(10, "ls", "-lR", mnt.toString()); // READDIRPLUS entries take lookups too
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_READDIRPLUS) > 0, s.stats().toString());
+        Files.delete(mnt.resolve("d/f7"));
+        synchronized (fs) {
+            assertTrue(fs.nodes.values().stream().anyMatch(n -> n.id != FuseFilesystem.ROOT_ID && n.lookups > 0));
+        }
+        // make the kernel evict its dentries and inodes: it FORGETs every lookup it holds
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long held;
+        do {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
+            Thread.sleep(100);
+            synchronized (fs) {
+                held = fs.nodes.values().stream().filter(n -> n.id != FuseFilesystem.ROOT_ID)
+                        .mapToLong(n -> n.lookups).sum();
+            }
+        } while (held != 0 && System.nanoTime() < deadline);
+        assertEquals(0, held, "lookups the kernel never gave back (or gave back twice): " + s.stats());
+        synchronized (fs) {
+            assertTrue(fs.nodes.values().stream().allMatch(n -> n.lookups == 0 || n.id == FuseFilesystem.ROOT_ID));
+            assertEquals(1 + 2 + 49, fs.nodes.size(), "the unlinked file is freed at its last forget, the others stay");
+        }
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_FORGET) + s.stats().requests(FuseOpcode.FUSE_BATCH_FORGET) > 0);
+        assertEquals("x3", Files.readString(mnt.resolve("d/f3"))); // looked up afresh
+    }
+
     /** Runs a program with a bounded wait: its output, or fails with it. */
     static String run(int seconds, String... cmd) throws Exception {
         Path outFile = Files.createTempFile("fuse-test", ".out");
