@@ -89,6 +89,15 @@ public final class DevFuseTransport implements FuseTransport {
         return new Channel(chFd, own, pool.allocate(Math.max(maxRequest, 8192)));
     }
 
+    @Override
+    public int notify(long iovAddress, int iovCount, long len) {
+        if (closed.get()) {
+            return -Errno.ENODEV;
+        }
+        long r = Native.writevAddress(fd, iovAddress, iovCount);
+        return r == len ? 0 : r < 0 ? (int) r : -Errno.EIO;
+    }
+
     /** Opens {@code /dev/fuse} and attaches it to {@code fd}'s connection: the new descriptor, or {@code -errno}. */
     static int cloneOf(int fd) {
         try (Arena a = Arena.ofConfined()) {

@@ -25,6 +25,9 @@ import io.jnetfs.ffm.gen.fuse_lseek_in;
 import io.jnetfs.ffm.gen.fuse_lseek_out;
 import io.jnetfs.ffm.gen.fuse_mkdir_in;
 import io.jnetfs.ffm.gen.fuse_mknod_in;
+import io.jnetfs.ffm.gen.fuse_notify_delete_out;
+import io.jnetfs.ffm.gen.fuse_notify_inval_entry_out;
+import io.jnetfs.ffm.gen.fuse_notify_inval_inode_out;
 import io.jnetfs.ffm.gen.fuse_open_in;
 import io.jnetfs.ffm.gen.fuse_open_out;
 import io.jnetfs.ffm.gen.fuse_out_header;
@@ -260,6 +263,22 @@ final class FuseDescriptor {
     static final int DIRENTPLUS_SIZE = (int) fuse_direntplus.layout().byteSize();
     static final int DIRENTPLUS_ENTRY_OUT = (int) fuse_direntplus.entry_out$offset();
     static final int DIRENTPLUS_DIRENT = (int) fuse_direntplus.dirent$offset();
+
+    // struct fuse_notify_inval_inode_out, fuse_notify_inval_entry_out, fuse_notify_delete_out (name follows)
+    static final int NOTIFY_INVAL_INODE_SIZE = (int) fuse_notify_inval_inode_out.layout().byteSize();
+    static final int NOTIFY_INVAL_INODE_INO = (int) fuse_notify_inval_inode_out.ino$offset();
+    static final int NOTIFY_INVAL_INODE_OFF = (int) fuse_notify_inval_inode_out.off$offset();
+    static final int NOTIFY_INVAL_INODE_LEN = (int) fuse_notify_inval_inode_out.len$offset();
+    static final int NOTIFY_INVAL_ENTRY_SIZE = (int) fuse_notify_inval_entry_out.layout().byteSize();
+    static final int NOTIFY_INVAL_ENTRY_PARENT = (int) fuse_notify_inval_entry_out.parent$offset();
+    static final int NOTIFY_INVAL_ENTRY_NAMELEN = (int) fuse_notify_inval_entry_out.namelen$offset();
+    static final int NOTIFY_DELETE_SIZE = (int) fuse_notify_delete_out.layout().byteSize();
+    static final int NOTIFY_DELETE_PARENT = (int) fuse_notify_delete_out.parent$offset();
+    static final int NOTIFY_DELETE_CHILD = (int) fuse_notify_delete_out.child$offset();
+    static final int NOTIFY_DELETE_NAMELEN = (int) fuse_notify_delete_out.namelen$offset();
+    static final int FUSE_NOTIFY_INVAL_INODE = LibC.FUSE_NOTIFY_INVAL_INODE();
+    static final int FUSE_NOTIFY_INVAL_ENTRY = LibC.FUSE_NOTIFY_INVAL_ENTRY();
+    static final int FUSE_NOTIFY_DELETE = LibC.FUSE_NOTIFY_DELETE();
 
     /** {@code FUSE_INT_REQ_BIT}: set in the unique of an INTERRUPT request. */
     static final long FUSE_INT_REQ_BIT = 1;

@@ -308,6 +308,91 @@ public final class FuseSession implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Tells the kernel to drop what it cached of a node's data ({@code FUSE_NOTIFY_INVAL_INODE}): after
+     * another client changed the file. Attributes are always dropped.
+     *
+     * <p>Do not call it from a handler serving a request on the same node: the kernel may wait for
+     * that request (a deadlock).
+     *
+     * @param nodeId the node
+     * @param offset where the data to drop starts; negative drops the attributes only
+     * @param length how much to drop; 0 means to the end of the file
+     * @return 0, {@code -ENOENT} if the kernel does not have the node (nothing to drop), or {@code -errno}
+     */
+    public int notifyInvalInode(long nodeId, long offset, long length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_INVAL_INODE_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_INO, nodeId);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_OFF, offset);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_LEN, length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_INVAL_INODE, m, null);
+        }
+    }
+
+    /**
+     * Tells the kernel to forget a name in a directory ({@code FUSE_NOTIFY_INVAL_ENTRY}): after another
+     * client removed or renamed it. The next access looks it up again. Not from a handler of a request
+     * on {@code parent}.
+     *
+     * @param parent the directory's node id
+     * @param name the name
+     * @return 0, {@code -ENOENT} if the kernel does not have the name, or {@code -errno}
+     */
+    public int notifyInvalEntry(long parent, String name) {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_INVAL_ENTRY_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_ENTRY_PARENT, parent);
+            m.set(java.lang.foreign.ValueLayout.JAVA_INT, at + FuseDescriptor.NOTIFY_INVAL_ENTRY_NAMELEN, b.length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_INVAL_ENTRY, m, b);
+        }
+    }
+
+    /**
+     * Tells the kernel a name was deleted ({@code FUSE_NOTIFY_DELETE}): like
+     * {@link #notifyInvalEntry} when the child is known, and a directory's cached entries go too.
+     *
+     * @param parent the directory's node id
+     * @param child the node the name pointed at
+     * @param name the name
+     * @return 0, {@code -ENOENT} if the kernel does not have the name, or {@code -errno}
+     */
+    public int notifyDelete(long parent, long child, String name) {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_DELETE_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_DELETE_PARENT, parent);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_DELETE_CHILD, child);
+            m.set(java.lang.foreign.ValueLayout.JAVA_INT, at + FuseDescriptor.NOTIFY_DELETE_NAMELEN, b.length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_DELETE, m, b);
+        }
+    }
+
+    /** Sends out-header + struct (in {@code m}) + optional NUL-terminated name as one message. */
+    private int notify(Arena a, int code, MemorySegment m, byte[] name) {
+        if (name != null && (name.length == 0 || name.length > DirFiller.NAME_MAX)) {
+            throw new IllegalArgumentException("invalid name length=" + (name == null ? 0 : name.length));
+        }
+        long len = m.byteSize() + (name == null ? 0 : name.length + 1);
+        m.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseDescriptor.OUT_LEN, (int) len);
+        m.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseDescriptor.OUT_ERROR, code);
+        m.set(java.lang.foreign.ValueLayout.JAVA_LONG, FuseDescriptor.OUT_UNIQUE, 0L);
+        MemorySegment iov = a.allocate(IovecDescriptor.SIZE * 2, 8);
+        IovecDescriptor.set(iov, 0, m.address(), m.byteSize());
+        int n = 1;
+        if (name != null) {
+            MemorySegment s = a.allocate(name.length + 1);
+            MemorySegment.copy(name, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
+            IovecDescriptor.set(iov, 1, s.address(), name.length + 1);
+            n = 2;
+        }
+        return transport.notify(iov.address(), n, len);
+    }
+
     /** @return the mountpoint, or {@code null} for a session made by {@link #serve} */
     public Path mountpoint() {
         return mountpoint;

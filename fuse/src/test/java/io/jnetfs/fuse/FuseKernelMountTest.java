@@ -342,6 +342,32 @@ class FuseKernelMountTest {
         assertEquals("x3", Files.readString(mnt.resolve("d/f3"))); // looked up afresh
     }
 
+    @Test
+    void notificationsDropWhatTheKernelCached() throws Exception {
+        fs.keepCache = true;
+        FuseSession s = mount(new FuseOptions().entryTimeout(Duration.ofSeconds(60)).attrTimeout(Duration.ofSeconds(60)));
+        Path f = Files.writeString(mnt.resolve("f"), "first");
+        assertEquals("first", Files.readString(f));
+        long id;
+        synchronized (fs) {
+            id = fs.nodes.get(FuseFilesystem.ROOT_ID).children.get("f");
+            MemFs.Node n = fs.nodes.get(id);
+            // another client changed it: same size and mtime, so the kernel cannot tell by the attributes
+            n.data = "FIRST".getBytes(StandardCharsets.UTF_8);
+        }
+        String again = Files.readString(f);
+        assertEquals("first", again, "served from the kernel's caches (60 s timeouts)");
+        assertEquals(0, s.notifyInvalInode(id, 0, 0));
+        assertEquals("FIRST", Files.readString(f));
+        synchronized (fs) {
+            fs.nodes.get(FuseFilesystem.ROOT_ID).children.remove("f"); // another client removed it
+        }
+        assertTrue(Files.exists(f), "the kernel still has the name cached");
+        assertEquals(0, s.notifyInvalEntry(FuseFilesystem.ROOT_ID, "f"));
+        assertFalse(Files.exists(f));
+        assertEquals(-io.jnetfs.ffm.Errno.ENOENT, s.notifyInvalEntry(FuseFilesystem.ROOT_ID, "never-looked-up"));
+    }
+
     /** Runs a program with a bounded wait: its output, or fails with it. */
     static String run(int seconds, String... cmd) throws Exception {
         Path outFile = Files.createTempFile("fuse-test", ".out");
