@@ -104,6 +104,14 @@ final class FuseDispatcher {
             doInterrupt();
             return;
         }
+        if (session.stopping()) {
+            // the session is closing: nothing new reaches the filesystem (a program retrying after the
+            // interrupted answer would otherwise block again); ENOTCONN is what it sees after an abort
+            if (!noReply(opcode)) {
+                replyError(-Errno.ENOTCONN);
+            }
+            return;
+        }
         req.begin(unique, opcode, nodeId, buf.get(U32, IN_UID), buf.get(U32, IN_GID), buf.get(U32, IN_PID));
         try {
             dispatch(opcode, nodeId);

@@ -242,6 +242,10 @@ public final class FuseSession implements AutoCloseable {
 
     // ---- called by the dispatchers ------------------------------------------------------------------
 
+    boolean stopping() {
+        return stopping;
+    }
+
     boolean initialized() {
         return conn != null;
     }
@@ -458,9 +462,9 @@ public final class FuseSession implements AutoCloseable {
     }
 
     /**
-     * Unmounts (lazily if busy: programs using the mount then get {@code ENOTCONN}), stops the workers
-     * and releases the device and buffers. Bounded: waits a few seconds for the workers at most.
-     * Idempotent.
+     * Unmounts (lazily if busy: programs using the mount then get {@code ENOTCONN}), interrupts the
+     * requests still being served ({@link FuseRequest#onInterrupt}), stops the workers and releases the
+     * device and buffers. Bounded: waits 5 seconds for the workers at most. Idempotent.
      */
     @Override
     public void close() {
@@ -478,6 +482,11 @@ public final class FuseSession implements AutoCloseable {
             mounted.set(false);
         }
         stopping = true;
+        // handlers still blocked (on a server that does not answer) are told as by an INTERRUPT, so a
+        // handler that watches for interrupts returns and its worker can exit
+        for (FuseDispatcher d : dispatchers) {
+            d.req.interrupt(d.req.unique());
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread t : workers) {
             try {

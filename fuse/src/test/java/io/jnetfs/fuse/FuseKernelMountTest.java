@@ -230,6 +230,25 @@ class FuseKernelMountTest {
     }
 
     @Test
+    void closeDoesNotHangOnAHandlerBlockedInTheFilesystem() throws Exception {
+        FuseSession s = mount(new FuseOptions());
+        Files.writeString(mnt.resolve("slow"), "never read");
+        Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
+        try {
+            assertTrue(fs.slowReadStarted.await(20, TimeUnit.SECONDS), "the READ did not reach the filesystem");
+            long t0 = System.nanoTime();
+            s.close(); // busy (cat has the file open): lazy unmount, the blocked READ is interrupted
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "close() took too long");
+            assertTrue(cat.waitFor(10, TimeUnit.SECONDS), "cat still hangs after the session closed (a retried READ reached the filesystem again?)");
+        } finally {
+            cat.destroyForcibly();
+        }
+        assertEquals(1, fs.slowReadsInterrupted.get());
+        assertFalse(s.isRunning());
+        assertFalse(FuseMount.isMounted(mnt));
+    }
+
+    @Test
     void aBusyMountUnmountsOnlyLazilyAndIsServedUntilLetGo() throws Exception {
         FuseSession s = mount(new FuseOptions());
         Path f = Files.writeString(mnt.resolve("held"), "held open");
