@@ -1,5 +1,6 @@
 package io.jnetfs.netfs;
 
+import io.jnetfs.bvecq.FolioRef;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -125,7 +126,7 @@ public final class NetfsFile implements AutoCloseable {
             CachedFolio f = m.get(idx);
             if (f == null) {
                 hit = false;
-                f = BufferedRead.readahead(inode, at, Math.max(end, at + window), NetfsOrigin.NETFS_READAHEAD);
+                f = BufferedRead.readahead(inode, at, Math.max(end, at + window), NetfsOrigin.NETFS_READAHEAD, true);
                 if (f == null) {
                     continue; // another reader added it meanwhile
                 }
@@ -147,13 +148,15 @@ public final class NetfsFile implements AutoCloseable {
                     if (f.test(CachedFolio.ERROR)) {
                         throw inode.folioError(at, f.error());
                     }
-                    continue; // dropped meanwhile: look again
+                    if (!f.detached()) {
+                        // a streaming write's folio: only its dirty bytes are here, read the rest
+                        BufferedRead.readGaps(inode, f);
+                    }
+                    continue; // look again (dropped meanwhile, or filled now)
                 }
             }
-            try {
-                f.memory.get();
-            } catch (IllegalStateException evicted) {
-                continue;
+            if (!f.memory.tryGet(FolioRef.READER)) {
+                continue; // evicted and freed since the lookup: look again
             }
             try {
                 long inFolio = at - f.fpos();
@@ -165,7 +168,7 @@ public final class NetfsFile implements AutoCloseable {
                 }
                 done += n;
             } finally {
-                f.memory.put();
+                f.memory.put(FolioRef.READER);
             }
             if (dropBehind && f.fpos() + f.size() <= end) {
                 // the reader is done with the whole folio: drop it now (if nothing else is using it,
@@ -207,6 +210,8 @@ public final class NetfsFile implements AutoCloseable {
 
     /**
      * Reads straight into the caller's native memory, bypassing the page cache and the disk cache.
+     * Dirty folios overlapping the range are written back first and waited for (the kernel's
+     * {@code kiocb_write_and_wait}), so the read sees this client's buffered writes.
      *
      * @return bytes read, or -1 at end of file
      */
@@ -229,13 +234,15 @@ public final class NetfsFile implements AutoCloseable {
      * {@link #flush()}).
      *
      * @return bytes written (all of them)
-     * @throws IOException if a folio written in part could not be read first
+     * @throws IOException if an earlier writeback failed (its own error, reported once: the write did
+     *     not happen), or memory did not come back within the timeout
      */
     public long write(long pos, MemorySegment src) throws IOException {
         checkOpen();
         if (pos < 0) {
             throw new IllegalArgumentException("invalid pos=" + pos);
         }
+        reportWritebackError("write", 0);
         return BufferedWrite.write(inode, pos, src);
     }
 
@@ -307,6 +314,7 @@ public final class NetfsFile implements AutoCloseable {
         }
         int err = WriteIssue.writebackAll(inode);
         reportWritebackError("truncate", err);
+        inode.localWrites++;
         int r = inode.ops.truncate(newSize);
         if (r < 0) {
             throw io.jnetfs.ffm.Errors.ioException("truncate(size=" + newSize + ")", -r);
@@ -314,9 +322,17 @@ public final class NetfsFile implements AutoCloseable {
         FolioMapping m = inode.mapping;
         long keep = newSize >>> m.folioShift;
         CachedFolio partial = newSize % m.folioSize != 0 ? m.get(keep) : null;
-        if (partial != null && partial.test(CachedFolio.UPTODATE)) {
-            long off = newSize - partial.fpos();
-            partial.memory.segment().asSlice(off).fill((byte) 0); // bytes past the end read as zeroes
+        if (partial != null && partial.lock(inode.netfs.config.timeoutNanos())) {
+            try {
+                int off = (int) (newSize - partial.fpos());
+                if (partial.test(CachedFolio.UPTODATE)) {
+                    partial.memory.segment().asSlice(off).fill((byte) 0); // bytes past the end read as zeroes
+                } else if (partial.dirtyTo > off) {
+                    partial.dirtyTo = Math.max(off, partial.dirtyFrom); // a streaming folio's bytes end there
+                }
+            } finally {
+                partial.clear(CachedFolio.LOCKED);
+            }
         }
         m.invalidate(newSize % m.folioSize != 0 ? keep + 1 : keep);
         inode.setSize(newSize);
@@ -329,7 +345,7 @@ public final class NetfsFile implements AutoCloseable {
         int e = err < 0 ? err : inode.wbError;
         if (e < 0) {
             inode.wbError = 0; // reported once; the folios stay dirty and the next flush tries again
-            throw io.jnetfs.ffm.Errors.ioException(call + "(): writeback", -e);
+            throw inode.writebackError(call, e);
         }
     }
 
@@ -350,7 +366,7 @@ public final class NetfsFile implements AutoCloseable {
      * window is issued as soon as the reader enters the current one (the kernel's async readahead at
      * the PG_readahead mark), so the pipeline never drains at a window's end.
      */
-    private void readaheadAsync(long end, long window) {
+    private void readaheadAsync(long end, long window) throws IOException {
         long size = inode.size();
         if (end >= size || window <= inode.netfs.config.readaheadInitial()) {
             return;
@@ -370,22 +386,25 @@ public final class NetfsFile implements AutoCloseable {
         }
         FolioMapping m = inode.mapping;
         long at = from >>> m.folioShift << m.folioShift;
-        try {
-            while (at < target) {
-                CachedFolio f = m.get(at >>> m.folioShift);
-                if (f != null) {
-                    at += m.folioSize; // already there or being read
-                    continue;
-                }
-                BufferedRead.readahead(inode, at, target, NetfsOrigin.NETFS_READAHEAD);
-                long next = at + m.folioSize;
-                while (next < target && m.get(next >>> m.folioShift) != null) {
-                    next += m.folioSize;
-                }
-                at = next;
+        while (at < target) {
+            CachedFolio f = m.get(at >>> m.folioShift);
+            if (f != null) {
+                at += m.folioSize; // already there or being read
+                continue;
             }
-        } catch (IllegalStateException poolExhausted) {
-            // readahead is a hint: the read itself will ask again
+            // a hint: never waits for memory; when the pool is short the reader asks again itself
+            if (BufferedRead.readahead(inode, at, target, NetfsOrigin.NETFS_READAHEAD, false) == null
+                    && m.get(at >>> m.folioShift) == null) {
+                synchronized (this) {
+                    raIssuedTo = at; // not issued: the next read tries again from here
+                }
+                return;
+            }
+            long next = at + m.folioSize;
+            while (next < target && m.get(next >>> m.folioShift) != null) {
+                next += m.folioSize;
+            }
+            at = next;
         }
     }
 
@@ -412,6 +431,11 @@ public final class NetfsFile implements AutoCloseable {
             }
         } finally {
             closed = true;
+            if (inode.mapping.hasDirty()) {
+                // the failure was reported by this close: nobody can write these back any more (the
+                // filesystem closes its handle next), and the flusher must not keep trying
+                inode.mapping.discardAll();
+            }
         }
     }
 }

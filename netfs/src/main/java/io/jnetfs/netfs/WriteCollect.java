@@ -123,25 +123,36 @@ final class WriteCollect {
         }
     }
 
-    /** Ends writeback of folios both streams passed: clean after a good upload, DIRTY again after a failure. */
+    /**
+     * Ends writeback of folios both streams passed, in order: clean after a good upload, DIRTY again
+     * after a failure (nothing unacknowledged is called clean). A folio is passed when the request's
+     * bytes in it are: the first and last folio of a streaming write may hold the request's bytes in
+     * part only.
+     */
     private static void endWriteback(NetfsIoRequest w) {
         if (w.folios == null) {
             return;
         }
         NetfsIoStream up = w.streams[0];
+        long wEnd = w.start + w.len;
         long upTo = Math.min(up.collectedTo, w.streams[1].collectedTo);
         if (up.error != 0) {
-            upTo = w.start + w.len; // everything not acknowledged goes back to dirty now
+            upTo = wEnd; // everything not acknowledged goes back to dirty now
         }
-        int size = w.inode.mapping.folioSize;
+        FolioMapping m = w.inode.mapping;
+        int size = m.folioSize;
         int i = w.nextUnlock;
-        while (i < w.nrFolios && Math.min(w.start + (long) (i + 1) * size, w.start + w.len) <= upTo) {
+        while (i < w.nrFolios) {
             CachedFolio f = w.folios[i];
-            long fend = Math.min(f.fpos() + size, w.start + w.len);
+            long fend = Math.min(f.fpos() + size, wEnd);
+            if (fend > upTo) {
+                break;
+            }
             if (up.error != 0 && fend > up.collectedTo) {
                 f.set(CachedFolio.DIRTY);
-                w.inode.mapping.markDirty(f);
+                m.markDirty(f);
             }
+            m.cache.writebackBytes.addAndGet(-size);
             f.clear(CachedFolio.WRITEBACK);
             i++;
         }
@@ -156,6 +167,7 @@ final class WriteCollect {
         w.dispatchPos.unset();
         w.collectPos.unset();
         w.buffer.release();
+        w.inode.mapping.cache.memoryMayBeFree(); // the buffer's slots put their folio references
         w.setFlag(NETFS_RREQ_DONE);
         NetfsEvents.requestDone(w, w.startNanos);
         w.done.countDown();
