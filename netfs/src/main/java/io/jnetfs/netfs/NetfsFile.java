@@ -158,6 +158,14 @@ public final class NetfsFile implements AutoCloseable {
             if (!f.memory.tryGet(FolioRef.READER)) {
                 continue; // evicted and freed since the lookup: look again
             }
+            if (f.detached()) {
+                // evicted since the lookup: the memory may already be another folio's (the pool reuses
+                // its Folio objects, so the get above can succeed on the new owner's reference). An
+                // eviction marks the folio detached before it puts the page cache's reference, so a
+                // folio still attached after our get keeps its memory while we hold it
+                f.memory.put(FolioRef.READER);
+                continue;
+            }
             try {
                 long inFolio = at - f.fpos();
                 long n = Math.min(end - at, f.size() - inFolio);
