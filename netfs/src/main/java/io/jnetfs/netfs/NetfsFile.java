@@ -349,6 +349,22 @@ public final class NetfsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops what the page cache and the disk cache hold of the file, and takes the server's new size:
+     * the filesystem found that another client changed the file (revalidation). Dirty folios stay
+     * (they are this client's writes, not yet sent).
+     *
+     * @param newRemoteSize the file's size on the server now
+     */
+    public void invalidateCache(long newRemoteSize) {
+        checkOpen();
+        inode.mapping.invalidate(0);
+        if (inode.cache != null) {
+            inode.cache.invalidate();
+        }
+        inode.updateRemoteSize(newRemoteSize);
+    }
+
     private void reportWritebackError(String call, int err) throws IOException {
         int e = err < 0 ? err : inode.wbError;
         if (e < 0) {
