@@ -102,6 +102,47 @@ class CoherencyDiodTest {
         }
     }
 
+    /**
+     * An upload whose server is killed (SIGKILL) ends with the connection's error, within the timeout,
+     * through a page cache much smaller than the upload: never "folio pool exhausted", never a hang.
+     */
+    @Test
+    void anUploadWhoseServerIsKilledEndsWithTheConnectionsError() throws Exception {
+        byte[] chunk = random(4 << 20, 5);
+        IOException failure = null;
+        long written = 0;
+        try (P9Client c = PeerOptions.connect(diod);
+             Netfs n = new Netfs(Netfs.Config.defaults().withMemory(16L << 20, 8L << 20).withFolioSize(256 << 10)
+                     .withTimeout(20, TimeUnit.SECONDS))) {
+            P9File f = mount(c, n, Duration.ofSeconds(3)).create("killed.bin", 0644);
+            try {
+                for (; written < (1L << 30); written += chunk.length) {
+                    if (written == (32L << 20)) {
+                        diod.kill();
+                    }
+                    f.write(written, chunk, 0, chunk.length);
+                }
+                f.close();
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                try {
+                    f.close();
+                } catch (IOException again) {
+                    // the file's own close after the failure: reported already
+                }
+            }
+        }
+        assertTrue(failure != null, "the upload failed (wrote " + written + " bytes)");
+        io.jnetfs.ffm.NativeIoException e = org.junit.jupiter.api.Assertions.assertInstanceOf(
+                io.jnetfs.ffm.NativeIoException.class, failure, String.valueOf(failure));
+        int errno = e.errno();
+        assertTrue(errno == io.jnetfs.ffm.Errno.ECONNRESET || errno == io.jnetfs.ffm.Errno.EPIPE
+                || errno == io.jnetfs.ffm.Errno.ENOTCONN || errno == io.jnetfs.ffm.Errno.ECONNABORTED,
+                "a connection error: " + e.getMessage());
+        assertTrue(written < (1L << 30), "stopped at the failure, not after the whole upload");
+    }
+
     @Test
     void aChangeByAnotherClientIsNoticedWithinTheAttrTimeoutAndOnOpen() throws Exception {
         Path file = export.resolve("shared.bin");
