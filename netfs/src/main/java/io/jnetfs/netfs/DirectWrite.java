@@ -16,6 +16,14 @@ import java.lang.foreign.MemorySegment;
  * bytes in file order and a failure leaves no later byte written. The page cache is kept coherent:
  * dirty folios over the range are written back first and the range's folios dropped after; the disk
  * cache forgets the range.
+ *
+ * <pre>
+ *   1. write back and wait for the dirty folios over [pos, pos+len) (WriteIssue.writeAndWait)
+ *   2. the caller's memory as a chain (heap memory copied into pool folios, with back-pressure)
+ *   3. upload loop (WriteIssue.issueUpload, the one writeback uses too), strict sequence:
+ *        issue W0 --&gt; collected? --&gt; issue W1 --&gt; collected? --&gt; ...   (a failure stops it)
+ *   4. drop the range's clean folios and the disk cache's copy; the size follows the end written
+ * </pre>
  */
 final class DirectWrite {
     private DirectWrite() {

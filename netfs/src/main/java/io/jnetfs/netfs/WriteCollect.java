@@ -12,6 +12,15 @@ import io.jnetfs.ffm.Errno;
  * Write collection (the kernel's {@code write_collect.c}): walks each stream's subrequests in order,
  * and ends writeback of the folios every active stream has passed, in order.
  *
+ * <pre>
+ *   folios:    [ F0 ][ F1 ][ F2 ][ F3 ]            all WRITEBACK, in the request's buffer
+ *   stream 0:  |-- W0 ok --|-- W1 ok --|-- W2 in flight --|      collectedTo (upload) ----^
+ *   stream 1:  |------------- cache write done -----------------|   collectedTo (cache)
+ *   both passed F0, F1 (min of the collected points): WRITEBACK cleared, clean; F2, F3 wait
+ *   upload failed: F2, F3 (not acknowledged) go back to DIRTY, the error waits for the next
+ *   write/flush/fsync/close; the cache forgets the request's range
+ * </pre>
+ *
  * <ul>
  *   <li>upload done: the stream's collected point moves on; a short write that made progress is
  *       retried for the rest; a transient error is resplit and retried a bounded number of times; a
