@@ -56,6 +56,12 @@ final class CacheCommand extends Subcommand {
         }
         List<Usage> usage = usage(dir);
         out.println("cache directory: " + dir);
+        CacheFiles.Limits limits = run.settings().engine().cacheLimits();
+        try {
+            out.println(limitsLine(CacheFiles.status(dir, limits)));
+        } catch (IOException e) {
+            throw CommandFailure.of(dir.toString(), e);
+        }
         long allocated = 0;
         if (!usage.isEmpty()) {
             out.printf("%12s %12s  %s%n", "on disk", "size", "file (server#qid)  cache file");
@@ -66,14 +72,6 @@ final class CacheCommand extends Subcommand {
             allocated += u.allocated();
         }
         out.println(usage.size() + " file" + (usage.size() == 1 ? "" : "s") + ", " + Sizes.format(allocated) + " on disk");
-        CacheFiles.Limits limits = run.settings().engine().cacheLimits();
-        CacheFiles.Status st;
-        try {
-            st = CacheFiles.status(dir, limits);
-        } catch (IOException e) {
-            throw CommandFailure.of(dir.toString(), e);
-        }
-        out.println(limitsLine(st));
         return ExitCodes.OK;
     }
 

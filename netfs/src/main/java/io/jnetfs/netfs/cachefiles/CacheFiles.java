@@ -238,7 +238,11 @@ public final class CacheFiles {
                 }
             }
         }
-        java.nio.file.FileStore store = Files.getFileStore(Files.isDirectory(dir) ? dir : dir.toAbsolutePath().getParent());
+        Path probe = dir.toAbsolutePath();
+        while (probe.getParent() != null && !Files.exists(probe)) {
+            probe = probe.getParent(); // not made yet: the filesystem it will be made on
+        }
+        java.nio.file.FileStore store = Files.getFileStore(probe);
         long total = store.getTotalSpace();
         long free = store.getUsableSpace();
         double freePct = total > 0 ? 100.0 * free / total : 100.0;
