@@ -374,7 +374,11 @@ public final class NetfsFile implements AutoCloseable {
     }
 
     private synchronized long window(long pos, long end) {
-        long max = inode.netfs.config.readaheadMax();
+        // a window is at most a quarter of the page cache: with the next window issued ahead (async
+        // readahead) the data read ahead must still be there when the reader comes, not evicted by
+        // the readahead behind it (a small --page-cache read everything twice)
+        long max = Math.max(inode.netfs.config.readaheadInitial(),
+                Math.min(inode.netfs.config.readaheadMax(), inode.netfs.config.pageCacheBytes() / 4));
         if (pos == raPrevEnd) {
             raWindow = Math.min(max, raWindow * 2);
         } else if (raPrevEnd >= 0) {

@@ -116,6 +116,30 @@ class RealWorkloadTest {
         }
     }
 
+    /**
+     * A sequential read through a page cache much smaller than the readahead maximum reads every byte
+     * from the server once: readahead never runs so far ahead that it evicts what the reader has not
+     * consumed yet.
+     */
+    @Test
+    void aSequentialReadThroughASmallPageCacheReadsEachByteOnce() throws IOException {
+        int size = 32 << 20;
+        byte[] model = random(size, 7);
+        Path server = server(model);
+        try (Netfs n = new Netfs(Netfs.Config.defaults().withMemory(8L << 20, 4L << 20).withFolioSize(65536)
+                .withTimeout(30, TimeUnit.SECONDS)); // readahead up to the default 16 MiB
+             LocalTestFs fs = new LocalTestFs(server, 65536, 8)) {
+            fs.delayMicros = 100;
+            NetfsFile f = n.open(fs, size, null);
+            byte[] out = new byte[1 << 20];
+            for (int pos = 0; pos < size; pos += out.length) {
+                assertEquals(out.length, f.read(pos, out, 0, out.length));
+                assertArrayEquals(Arrays.copyOfRange(model, pos, pos + out.length), out, "read at " + pos);
+            }
+            assertEquals(size, n.stats().bytesFromServer(), "each byte read from the server once");
+        }
+    }
+
     /** A writeback that fails fails the writer's next write with the upload's own errno. */
     @Test
     void aFailedWritebackFailsTheNextWriteWithTheUploadsErrno() throws Exception {
