@@ -23,8 +23,8 @@ public final class NetfsInode {
     /** The first writeback error not yet reported to write/flush/fsync/close ({@code -errno}), or 0. */
     volatile int wbError;
     /**
-     * Buffered and direct writes made through this file (racy count, for the filesystem's coherency:
-     * a change of the server's attributes after such a write may be this client's own).
+     * Writes made through this file and writebacks completed (a racy count, for the filesystem's
+     * coherency: a change of the server's attributes after one of these may be this client's own).
      */
     volatile long localWrites;
 

@@ -170,6 +170,9 @@ final class WriteCollect {
 
     private static void complete(NetfsIoRequest w) {
         w.inode.noteCacheState();
+        if (w.transferred > 0) {
+            w.inode.localWrites++; // the server's attributes changed by this client's hand (revalidation)
+        }
         for (NetfsIoStream st : w.streams) {
             st.dispatchPos.unset();
         }
