@@ -281,7 +281,7 @@ public final class Bvecq {
             Folio f = folios[n];
             folios[n] = null;
             if (f != null) {
-                f.put();
+                f.put(FolioRef.SLOT);
             }
         }
     }
@@ -344,7 +344,7 @@ public final class Bvecq {
                 Folio f = folios[i];
                 folios[i] = null;
                 if (f != null) {
-                    f.put();
+                    f.put(FolioRef.SLOT);
                 }
             }
         }

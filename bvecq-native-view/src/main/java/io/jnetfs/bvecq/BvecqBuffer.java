@@ -204,7 +204,7 @@ public final class BvecqBuffer implements AutoCloseable {
     public BvecqBuffer appendFolio(Folio folio, long off, long len) {
         checkLive();
         if (off < 0 || len <= 0 || off + len > folio.size()) {
-            folio.put();
+            folio.put(FolioRef.SLOT);
             throw new IllegalArgumentException("invalid off=" + off + ", len=" + len + " for folio size=" + folio.size());
         }
         MemType t = folio.pool() != null ? MemType.POOLED : MemType.OWNED;
@@ -527,7 +527,7 @@ public final class BvecqBuffer implements AutoCloseable {
                 if (f == null) {
                     b.tailFor(b.tail == null ? kind : MemType.EXTERNAL).append(base, n, null);
                 } else {
-                    f.get();
+                    f.get(FolioRef.SLICE);
                     b.tailFor(f.pool() != null ? MemType.POOLED : MemType.OWNED).append(base, n, f);
                 }
                 b.length += n;

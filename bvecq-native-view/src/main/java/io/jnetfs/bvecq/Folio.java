@@ -114,35 +114,78 @@ public final class Folio {
     }
 
     /**
-     * Takes another reference.
+     * Takes another reference, for no named reason ({@link FolioRef#UNNAMED}); prefer
+     * {@link #get(FolioRef)}.
      *
      * @return this
      * @throws IllegalStateException if the last reference was already put
      */
     public Folio get() {
+        return get(FolioRef.UNNAMED);
+    }
+
+    /**
+     * Takes another reference.
+     *
+     * @param why the reason, traced
+     * @return this
+     * @throws IllegalStateException if the last reference was already put (misuse: the caller held none)
+     */
+    public Folio get(FolioRef why) {
+        if (!tryGet(why)) {
+            throw new IllegalStateException("folio get(" + why + ") after its last reference was put: " + this);
+        }
+        return this;
+    }
+
+    /**
+     * Takes another reference unless the last one is already gone: for a caller that found the folio
+     * without holding a reference (a page-cache lookup racing an eviction), where a freed folio is an
+     * expected outcome, not misuse.
+     *
+     * @param why the reason, traced
+     * @return true if a reference was taken; false if the folio was freed (look it up again)
+     */
+    public boolean tryGet(FolioRef why) {
         int r;
         do {
             r = (int) REFS.getAcquire(this);
             if (r <= 0) {
-                throw new IllegalStateException("folio get after its last reference was put: " + this);
+                return false;
             }
         } while (!REFS.weakCompareAndSetRelease(this, r, r + 1));
-        return this;
+        if (BvecqRefEvent.TRACE) {
+            FolioRefEvent.emit(this, why, 1, r + 1);
+        }
+        return true;
+    }
+
+    /**
+     * Puts a reference for no named reason ({@link FolioRef#UNNAMED}); prefer {@link #put(FolioRef)}.
+     *
+     * @throws IllegalStateException on a put without a matching get
+     */
+    public void put() {
+        put(FolioRef.UNNAMED);
     }
 
     /**
      * Puts a reference; the last one returns the folio to its pool or frees its memory.
      *
+     * @param why the reason, traced
      * @throws IllegalStateException on a put without a matching get
      */
-    public void put() {
+    public void put(FolioRef why) {
         int r = (int) REFS.getAndAdd(this, -1) - 1;
+        if (BvecqRefEvent.TRACE) {
+            FolioRefEvent.emit(this, why, -1, r);
+        }
         if (r > 0) {
             return;
         }
         if (r < 0) {
             REFS.getAndAdd(this, 1);
-            throw new IllegalStateException("folio put more often than got: " + this);
+            throw new IllegalStateException("folio put(" + why + ") more often than got: " + this);
         }
         if (pool != null) {
             pool.recycle(this);

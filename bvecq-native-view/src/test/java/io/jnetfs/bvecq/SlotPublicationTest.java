@@ -52,6 +52,10 @@ class SlotPublicationTest {
                     seg.append(base + i * 8L, 1 + (i % 4000), null);
                 }
                 reader.join(30_000);
+                if (reader.isAlive()) {
+                    reader.interrupt();
+                    throw new AssertionError("round " + r + ": the reader never saw all " + slots + " slots published");
+                }
                 if (failure.get() != null) {
                     throw new AssertionError(failure.get());
                 }

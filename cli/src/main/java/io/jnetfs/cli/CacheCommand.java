@@ -2,6 +2,7 @@ package io.jnetfs.cli;
 
 import io.jnetfs.ffm.FileStat;
 import io.jnetfs.ffm.PathCalls;
+import io.jnetfs.netfs.cachefiles.CacheFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
  * {@code jnetfs cache [show|clear]}: the disk cache's usage per cached remote file (bytes allocated on
  * disk, the remote size, the server's identity of the file, the cache file), or removes every cache file.
  */
-@Command(name = "cache", description = {"Show the disk cache's usage per file (show, the default), or empty it (clear).",
+@Command(name = "cache", description = {"Show the disk cache's usage per file and against its limits (show, the default), "
+    + "or empty it (clear).",
     "Each remote file is cached in one sparse file named by a digest of 9p://SERVER/ANAME#QID."})
 final class CacheCommand extends Subcommand {
     /** What to do. */
@@ -54,6 +56,12 @@ final class CacheCommand extends Subcommand {
         }
         List<Usage> usage = usage(dir);
         out.println("cache directory: " + dir);
+        CacheFiles.Limits limits = run.settings().engine().cacheLimits();
+        try {
+            out.println(limitsLine(CacheFiles.status(dir, limits)));
+        } catch (IOException e) {
+            throw CommandFailure.of(dir.toString(), e);
+        }
         long allocated = 0;
         if (!usage.isEmpty()) {
             out.printf("%12s %12s  %s%n", "on disk", "size", "file (server#qid)  cache file");
@@ -65,6 +73,22 @@ final class CacheCommand extends Subcommand {
         }
         out.println(usage.size() + " file" + (usage.size() == 1 ? "" : "s") + ", " + Sizes.format(allocated) + " on disk");
         return ExitCodes.OK;
+    }
+
+    /**
+     * The usage against the limits, in one line: {@code used 1.2 GiB of 2.0 GiB; filesystem 40.1 GiB free
+     * of 100.0 GiB; 40.1% free: culling below 7% until 10%, writes stop below 3%; state ok}.
+     *
+     * @param st the status
+     * @return the line
+     */
+    static String limitsLine(CacheFiles.Status st) {
+        CacheFiles.Limits l = st.limits();
+        return "used " + Sizes.format(st.usedBytes()) + (st.maxBytes() > 0 ? " of " + Sizes.format(st.maxBytes()) + " (--cache-size)" : "")
+                + "; filesystem " + Sizes.format(st.fsFreeBytes()) + " free of " + Sizes.format(st.fsTotalBytes())
+                + "; " + String.format(java.util.Locale.ROOT, "%.1f", st.freePercent()) + "% free: culling below "
+                + l.bcull() + "% until " + l.brun() + "%, writes stop below " + l.bstop() + "%; state "
+                + st.state().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

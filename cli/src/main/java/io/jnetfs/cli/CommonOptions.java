@@ -56,6 +56,27 @@ public final class CommonOptions {
             description = "How long a request may take. Default: " + DEFAULT_TIMEOUT_SECONDS + ".")
     int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
+    @Option(names = "--page-cache", paramLabel = "BYTES", scope = ScopeType.INHERIT, converter = SizeConverter.class,
+            description = "The page cache's memory budget (4M .. 64G; the folio pool holds up to twice it). "
+                    + "Default: 256M.")
+    long pageCache = EngineSettings.DEFAULT_PAGE_CACHE;
+
+    @Option(names = "--attr-timeout", paramLabel = "SECONDS", scope = ScopeType.INHERIT,
+            description = "How long an open file trusts the server's attributes before asking again; a change by "
+                    + "another client then drops the cached data (0: ask before every read). Default: 3.")
+    int attrTimeoutSeconds = (int) EngineSettings.DEFAULT.attrTimeout().toSeconds();
+
+    @Option(names = "--cache-size", paramLabel = "BYTES", scope = ScopeType.INHERIT, converter = SizeConverter.class,
+            description = "The most the disk cache may take on disk; least-recently-used files are culled "
+                    + "(0: no limit but the filesystem's free space). Default: 0.")
+    long cacheSize;
+
+    @Option(names = "--cache-cull", paramLabel = "RUN,CULL,STOP", scope = ScopeType.INHERIT,
+            description = "Free-space thresholds in percent (cachefilesd's brun, bcull, bstop), of the cache's "
+                    + "filesystem and of --cache-size: culling starts below CULL and stops at RUN; below STOP "
+                    + "nothing is written to the cache. Default: 10,7,3.")
+    String cacheCull = "10,7,3";
+
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress bar, no warnings.")
     boolean quiet;
 
@@ -130,7 +151,33 @@ public final class CommonOptions {
         TransportKind transport = ioUring == null ? null : ioUring ? TransportKind.IO_URING : TransportKind.SOCKET;
         Path dir = cacheDir();
         return new Settings(aname, user, nUname, (int) msize, inflight, transport, Duration.ofSeconds(timeoutSeconds),
-                noCache ? null : dir, dir);
+                noCache ? null : dir, dir, engineSettings());
+    }
+
+    /** The engine's settings: {@code --page-cache}, {@code --attr-timeout}, {@code --cache-size}, {@code --cache-cull}. */
+    private EngineSettings engineSettings() throws CommandFailure {
+        if (pageCache < (4 << 20) || pageCache > (64L << 30)) {
+            throw CommandFailure.usage("invalid --page-cache=" + pageCache + " (4M .. 64G)");
+        }
+        if (attrTimeoutSeconds < 0 || attrTimeoutSeconds > 86_399) {
+            throw CommandFailure.usage("invalid --attr-timeout=" + attrTimeoutSeconds + " (0 .. 86399 seconds)");
+        }
+        if (cacheSize < 0) {
+            throw CommandFailure.usage("invalid --cache-size=" + cacheSize);
+        }
+        String[] p = cacheCull.split(",", -1);
+        io.jnetfs.netfs.cachefiles.CacheFiles.Limits limits;
+        try {
+            if (p.length != 3) {
+                throw new IllegalArgumentException("three percentages");
+            }
+            limits = new io.jnetfs.netfs.cachefiles.CacheFiles.Limits(cacheSize, Integer.parseInt(p[0].trim()),
+                    Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim()));
+        } catch (IllegalArgumentException e) {
+            throw CommandFailure.usage("invalid --cache-cull=" + cacheCull + " (RUN,CULL,STOP percentages with "
+                    + "0 <= STOP < CULL < RUN < 100, e.g. 10,7,3)");
+        }
+        return new EngineSettings(pageCache, Duration.ofSeconds(attrTimeoutSeconds), limits);
     }
 
     /** {@return the real uid of this process ({@code /proc/self} is owned by it), or P9_NONUNAME} */

@@ -80,10 +80,8 @@ final class DemoCommand extends Subcommand {
             started[0] = DemoServer.start(server, export, out);
             DemoServer s = started[0];
             Settings base = run.settings();
-            Settings noCache = new Settings(s.aname(), base.uname(), base.nUname(), base.msize(), base.inflight(),
-                    base.transport(), base.timeout(), null, base.stateDir());
-            Settings withCache = new Settings(s.aname(), base.uname(), base.nUname(), base.msize(), base.inflight(),
-                    base.transport(), base.timeout(), cache, base.stateDir());
+            Settings noCache = base.with(s.aname(), null);
+            Settings withCache = base.with(s.aname(), cache);
             out.println("server: " + s.describe());
             List<Phase> phases = new ArrayList<>();
             try (Arena arena = Arena.ofConfined()) {

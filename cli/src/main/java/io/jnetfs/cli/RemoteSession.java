@@ -29,10 +29,6 @@ import java.util.concurrent.TimeUnit;
 final class RemoteSession implements AutoCloseable {
     /** The cache granule: what one FIEMAP-visible unit of the cache file holds. */
     static final long CACHE_GRANULE = 256 << 10;
-    /** The engine's folio pool: grown on demand up to this. */
-    static final long POOL_BYTES = 512L << 20;
-    /** The engine's page cache budget. */
-    static final long PAGE_CACHE_BYTES = 256L << 20;
 
     private final String server;
     private final String address;
@@ -114,7 +110,8 @@ final class RemoteSession implements AutoCloseable {
         Netfs netfs = null;
         ExecutorService writer = null;
         try {
-            netfs = new Netfs(Netfs.Config.defaults().withMemory(POOL_BYTES, PAGE_CACHE_BYTES)
+            EngineSettings eng = s.engine();
+            netfs = new Netfs(Netfs.Config.defaults().withMemory(eng.poolBytes(), eng.pageCacheBytes())
                     .withTimeout(s.timeout().toMillis(), TimeUnit.MILLISECONDS));
             CacheFiles cache = null;
             if (s.cacheDir() != null) {
@@ -124,13 +121,13 @@ final class RemoteSession implements AutoCloseable {
                     return t;
                 });
                 try {
-                    cache = new CacheFiles(s.cacheDir(), CACHE_GRANULE, OccupancyMethod.AUTO, writer);
+                    cache = new CacheFiles(s.cacheDir(), CACHE_GRANULE, OccupancyMethod.AUTO, writer, eng.cacheLimits());
                 } catch (IOException e) {
                     throw CommandFailure.of(s.cacheDir().toString(), "cache directory", e);
                 }
             }
             String serverId = RemotePath.SCHEME + address + ":" + port + "/" + RemotePath.normalize(s.aname());
-            this.fs = new P9Netfs(client, netfs, cache, serverId, s.inflight());
+            this.fs = new P9Netfs(client, netfs, cache, serverId, s.inflight(), eng.attrTimeout());
             this.netfs = netfs;
             this.cacheWriter = writer;
             this.cache = cache;

@@ -18,9 +18,10 @@ import java.time.Duration;
  * @param timeout the request timeout
  * @param cacheDir the disk cache directory, or {@code null} for none ({@code --no-cache})
  * @param stateDir where {@code last-stats} is kept (the cache directory, even with {@code --no-cache})
+ * @param engine the engine's memory and cache settings
  */
 public record Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
-                       Duration timeout, Path cacheDir, Path stateDir) {
+                       Duration timeout, Path cacheDir, Path stateDir, EngineSettings engine) {
     /**
      * The transport to connect with: the one asked for, else io_uring when this kernel allows it (the
      * probe runs here, on the first connection, not for commands that connect to no server).
@@ -32,5 +33,21 @@ public record Settings(String aname, String uname, int nUname, int msize, int in
             return transport;
         }
         return IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
+    }
+
+    /** Settings with the engine's defaults ({@link EngineSettings#DEFAULT}). */
+    public Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
+                    Duration timeout, Path cacheDir, Path stateDir) {
+        this(aname, uname, nUname, msize, inflight, transport, timeout, cacheDir, stateDir, EngineSettings.DEFAULT);
+    }
+
+    /**
+     * {@return a copy for another export and disk cache directory, the rest kept}
+     *
+     * @param otherAname the export
+     * @param otherCacheDir the disk cache directory, or {@code null} for none
+     */
+    public Settings with(String otherAname, Path otherCacheDir) {
+        return new Settings(otherAname, uname, nUname, msize, inflight, transport, timeout, otherCacheDir, stateDir, engine);
     }
 }

@@ -52,7 +52,7 @@ import java.io.IOException;
  * {@link GranuleRanges} has grown to the largest answer.
  */
 public sealed interface CacheOccupancy extends AutoCloseable
-        permits FiemapOccupancy, SeekOccupancy, AutoOccupancy {
+        permits OccupancyQuery, AutoOccupancy {
     /** The result of {@link #query} when the kernel cannot say: treat the window as absent. */
     int UNKNOWN = -1;
     /** The smallest granule size accepted. */

@@ -4,7 +4,6 @@ import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Errors;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.util.Objects;
 
 /**
@@ -25,19 +24,14 @@ import java.util.Objects;
  * window (plus a second pass with FIEMAP_FLAG_SYNC under {@link DelallocPolicy#SYNC_ON_DEMAND} when
  * there is delayed allocation to resolve). Owns a {@link Fiemap} buffer; not safe for concurrent use.
  */
-public final class FiemapOccupancy implements CacheOccupancy {
+public final class FiemapOccupancy extends OccupancyQuery {
     private static final int UNWRITTEN = FiemapExtentFlags.FIEMAP_EXTENT_UNWRITTEN;
     private static final int UNRESOLVED = FiemapExtentFlags.FIEMAP_EXTENT_DELALLOC
             | FiemapExtentFlags.FIEMAP_EXTENT_UNKNOWN;
 
-    private final long granuleSize;
-    private final int shift;
     private final DelallocPolicy policy;
     private final Fiemap fiemap;
-    private final Arena arena;
-    private final FileStatus status;
     private final Collector collector = new Collector();
-    private boolean closed;
 
     /**
      * With {@link DelallocPolicy#SYNC_ON_DEMAND} and {@link Fiemap#DEFAULT_NR_SLOTS}.
@@ -55,12 +49,9 @@ public final class FiemapOccupancy implements CacheOccupancy {
      * @throws IllegalArgumentException for a bad granule size or slot count
      */
     public FiemapOccupancy(long granuleSize, DelallocPolicy policy, int nrSlots) {
-        this.shift = Granules.shiftOf(granuleSize);
-        this.granuleSize = granuleSize;
+        super(granuleSize);
         this.policy = Objects.requireNonNull(policy, "policy");
         this.fiemap = new Fiemap(nrSlots);
-        this.arena = Arena.ofShared();
-        this.status = new FileStatus(arena);
     }
 
     /**
@@ -75,21 +66,6 @@ public final class FiemapOccupancy implements CacheOccupancy {
     }
 
     @Override
-    public int query(int fd, long start, long end, GranuleRanges into) throws IOException {
-        checkOpen();
-        Granules.checkQuery(fd, start, end, shift, granuleSize, status, into);
-        int r = fill(fd, start, end, status.size(), into);
-        if (r >= 0) {
-            return r;
-        }
-        if (isUnsupported(r)) {
-            into.unknown(start, end, shift);
-            return UNKNOWN;
-        }
-        throw failure(fd, r);
-    }
-
-    /** The query after the checks: the range count, or {@code -errno} (into is then incomplete). */
     int fill(int fd, long start, long end, long size, GranuleRanges into) {
         final long from = start << shift;
         final long to = Math.min(end << shift, size);
@@ -124,14 +100,19 @@ public final class FiemapOccupancy implements CacheOccupancy {
         return Errors.ioException("ioctl(fd=" + fd + ", FS_IOC_FIEMAP)", r);
     }
 
-    /** @return the policy for DELALLOC/UNKNOWN extents */
-    public DelallocPolicy policy() {
-        return policy;
+    @Override
+    boolean unsupported(int r) {
+        return isUnsupported(r);
     }
 
     @Override
-    public long granuleSize() {
-        return granuleSize;
+    IOException failed(int fd, int r) {
+        return failure(fd, r);
+    }
+
+    /** @return the policy for DELALLOC/UNKNOWN extents */
+    public DelallocPolicy policy() {
+        return policy;
     }
 
     @Override
@@ -140,18 +121,8 @@ public final class FiemapOccupancy implements CacheOccupancy {
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            fiemap.close();
-            arena.close();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("FiemapOccupancy closed");
-        }
+    void closeBuffers() {
+        fiemap.close();
     }
 
     /** Turns extents into data runs; one per instance, reset per query, so no object per extent or query. */

@@ -6,7 +6,6 @@ import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.gen.LibC;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 
 /**
  * {@link CacheOccupancy} from {@code lseek(SEEK_DATA)} and {@code lseek(SEEK_HOLE)}.
@@ -30,7 +29,7 @@ import java.lang.foreign.Arena;
  * the whole file data. Where lseek refuses SEEK_DATA (EINVAL on procfs, ESPIPE, EOPNOTSUPP) or makes no
  * progress, the answer is {@link #UNKNOWN}.
  */
-public final class SeekOccupancy implements CacheOccupancy {
+public final class SeekOccupancy extends OccupancyQuery {
     private static final int SEEK_DATA = LibC.SEEK_DATA();
     private static final int SEEK_HOLE = LibC.SEEK_HOLE();
     /** No data at or after the offset (also: offset at or past the end of the file). */
@@ -51,21 +50,12 @@ public final class SeekOccupancy implements CacheOccupancy {
     /** OpenZFS's {@code ZFS_SUPER_MAGIC}. */
     static final long ZFS_SUPER_MAGIC = 0x2FC12FC1L;
 
-    private final long granuleSize;
-    private final int shift;
-    private final Arena arena;
-    private final FileStatus status;
-    private boolean closed;
-
     /**
      * @param granuleSize bytes per granule, a power of two in [512, 1 GiB]
      * @throws IllegalArgumentException for a bad granule size
      */
     public SeekOccupancy(long granuleSize) {
-        this.shift = Granules.shiftOf(granuleSize);
-        this.granuleSize = granuleSize;
-        this.arena = Arena.ofShared();
-        this.status = new FileStatus(arena);
+        super(granuleSize);
     }
 
     /**
@@ -82,21 +72,6 @@ public final class SeekOccupancy implements CacheOccupancy {
     }
 
     @Override
-    public int query(int fd, long start, long end, GranuleRanges into) throws IOException {
-        checkOpen();
-        Granules.checkQuery(fd, start, end, shift, granuleSize, status, into);
-        int r = fill(fd, start, end, status.size(), into);
-        if (r >= 0) {
-            return r;
-        }
-        if (isUnsupported(r)) {
-            into.unknown(start, end, shift);
-            return UNKNOWN;
-        }
-        throw failure(fd, r);
-    }
-
-    /** The query after the checks: the range count, or {@code -errno} (into is then incomplete). */
     int fill(int fd, long start, long end, long size, GranuleRanges into) {
         final long limit = Math.min(end << shift, size);
         into.begin(GranuleRanges.Source.SEEK, start, end, shift, size);
@@ -142,26 +117,17 @@ public final class SeekOccupancy implements CacheOccupancy {
     }
 
     @Override
-    public long granuleSize() {
-        return granuleSize;
+    boolean unsupported(int r) {
+        return isUnsupported(r);
+    }
+
+    @Override
+    IOException failed(int fd, int r) {
+        return failure(fd, r);
     }
 
     @Override
     public OccupancyMethod method() {
         return OccupancyMethod.SEEK;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            arena.close();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("SeekOccupancy closed");
-        }
     }
 }

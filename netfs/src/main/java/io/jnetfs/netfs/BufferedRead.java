@@ -7,6 +7,10 @@ import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
 import io.jnetfs.bvecq.Bvecq;
 import io.jnetfs.bvecq.BvecqBuffer;
 import io.jnetfs.bvecq.BvecqPos;
+import io.jnetfs.bvecq.Folio;
+import io.jnetfs.bvecq.FolioRef;
+import java.lang.foreign.MemorySegment;
+import java.io.IOException;
 
 /**
  * Buffered reads (the kernel's {@code buffered_read.c}): readahead into the page cache and the
@@ -34,10 +38,19 @@ final class BufferedRead {
      * Starts a readahead request for the run of missing folios from {@code from}, reaching at least to
      * {@code wantEnd} (and the readahead window); returns at once, the reader waits on folio locks.
      *
+     * <p>Memory: the first folio waits for memory when {@code mayWait} (a reader that needs the data);
+     * the rest are taken only while the pool has memory now, and the run ends at the first it has not:
+     * a request never waits for memory while it holds folios of its own, so readers cannot deadlock
+     * each holding half of the pool.
+     *
+     * @param mayWait whether to wait for memory for the first folio (false: readahead as a hint)
      * @return the folio made for {@code from} (the reader waits on it, even if the request fails and
-     *     drops it from the page cache), or {@code null} if that folio was already there
+     *     drops it from the page cache), or {@code null} if that folio was already there (or, without
+     *     {@code mayWait}, memory is short)
+     * @throws IOException if the first folio's memory did not come back within the timeout
      */
-    static CachedFolio readahead(NetfsInode inode, long from, long wantEnd, NetfsOrigin origin) {
+    static CachedFolio readahead(NetfsInode inode, long from, long wantEnd, NetfsOrigin origin, boolean mayWait)
+            throws IOException {
         FolioMapping mapping = inode.mapping;
         int shift = mapping.folioShift;
         long size = inode.size();
@@ -51,19 +64,13 @@ final class BufferedRead {
         CachedFolio[] folios = new CachedFolio[Math.max(1, max)];
         int n = 0;
         for (long idx = first; idx < first + max; idx++) {
-            CachedFolio f;
-            try {
-                f = mapping.addNew(idx, CachedFolio.LOCKED);
-            } catch (IllegalStateException poolExhausted) {
-                if (n == 0) {
-                    throw poolExhausted;
-                }
-                break;
-            }
+            CachedFolio f = n == 0 && mayWait
+                    ? mapping.addNew(idx, CachedFolio.LOCKED, inode.netfs.config.timeoutNanos())
+                    : mapping.tryAddNew(idx, CachedFolio.LOCKED);
             if (f == null) {
-                break; // already cached or being read: the run ends here
+                break; // already cached or being read, or no memory now: the run ends here
             }
-            f.memory.get(); // the request's reference, taken now: a failure may drop the cache's at any time
+            f.memory.get(FolioRef.REQUEST); // taken now: a failure may drop the cache's at any time
             folios[n++] = f;
         }
         if (n == 0) {
@@ -83,6 +90,61 @@ final class BufferedRead {
             return start + ((long) rreq.nrLoaded << shift);
         });
         return folios[0];
+    }
+
+    /**
+     * Makes a streaming-write folio uptodate (the kernel's {@code netfs_read_gaps}): a write that
+     * covered part of a folio left only those bytes ({@code [dirtyFrom, dirtyTo)}) valid; a read of
+     * the rest fetches the folio's bytes from the server (zeroes past the zero point) into memory of its
+     * own and copies in everything but the written bytes. Nothing happens if the folio became uptodate
+     * or was dropped meanwhile.
+     *
+     * @param f a folio of {@code inode}'s page cache, not uptodate, whose lock the caller does not hold
+     * @throws IOException if the read failed or timed out
+     */
+    static void readGaps(NetfsInode inode, CachedFolio f) throws IOException {
+        long timeout = inode.netfs.config.timeoutNanos();
+        if (!f.lock(timeout)) {
+            if (f.detached()) {
+                return;
+            }
+            throw new IOException("read(pos=" + f.fpos() + ") timed out waiting for folio " + f.index());
+        }
+        try {
+            if (f.test(CachedFolio.UPTODATE) || f.detached()) {
+                return;
+            }
+            int size = f.size();
+            long len = Math.max(0, Math.min(size, inode.size() - f.fpos()));
+            MemorySegment dst = f.memory.segment();
+            int from = f.dirtyFrom;
+            int to = f.dirtyTo;
+            if (len > 0) {
+                Folio tmp = Folio.allocateOwned(size); // not the pool: this thread holds a folio lock
+                try {
+                    MemorySegment t = tmp.segment();
+                    DirectRead.readRaw(inode, f.fpos(), t.asSlice(0, len), NetfsOrigin.NETFS_READ_GAPS);
+                    MemorySegment.copy(t, 0, dst, 0, Math.min(from, len));
+                    if (to < len) {
+                        MemorySegment.copy(t, to, dst, to, len - to);
+                    }
+                } finally {
+                    tmp.put(FolioRef.NEW);
+                }
+            }
+            if (len < size) {
+                dst.asSlice(Math.max(len, to)).fill((byte) 0);
+                if (from > len) {
+                    dst.asSlice(len, from - len).fill((byte) 0);
+                }
+            }
+            f.dirtyFrom = 0;
+            f.dirtyTo = size;
+            f.set(CachedFolio.UPTODATE);
+            inode.netfs.stats.gapReads.increment();
+        } finally {
+            f.clear(CachedFolio.LOCKED);
+        }
     }
 
     /**
@@ -153,7 +215,9 @@ final class BufferedRead {
                 issue(rreq, s);
             }
         } catch (RuntimeException e) {
-            rreq.error = -io.jnetfs.ffm.Errno.ENOMEM;
+            // misuse or a bug below (an expected outcome never throws here): fail the request so its
+            // folios are unlocked and its waiter wakes, then let the exception name the fault
+            rreq.error = -io.jnetfs.ffm.Errno.EIO;
             rreq.setFlag(NetfsIoRequest.NETFS_RREQ_FAILED);
             rreq.setFlag(NETFS_RREQ_ALL_QUEUED);
             ReadCollect.kick(rreq);

@@ -130,10 +130,13 @@ public final class CachedFolio {
         update(bits, 0);
     }
 
-    /** Clears bits and wakes every waiter. */
+    /** Clears bits and wakes every waiter (and, when the folio may now be evicted, the memory waiters). */
     void clear(int bits) {
-        update(0, bits);
+        int n = update(0, bits);
         wake();
+        if ((n & BUSY) == 0 && mapping != null) {
+            mapping.cache.memoryMayBeFree();
+        }
     }
 
     /** Marks the folio filled (or failed) and unlocks it, waking readers. */
@@ -145,6 +148,9 @@ public final class CachedFolio {
             update(ERROR, LOCKED);
         }
         wake();
+        if (mapping != null) {
+            mapping.cache.memoryMayBeFree();
+        }
     }
 
     /**

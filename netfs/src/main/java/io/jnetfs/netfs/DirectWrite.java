@@ -1,9 +1,10 @@
 package io.jnetfs.netfs;
 
 import static io.jnetfs.netfs.NetfsIoRequest.NETFS_RREQ_ALL_QUEUED;
-import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
 
 import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.Folio;
+import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errors;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +16,14 @@ import java.lang.foreign.MemorySegment;
  * bytes in file order and a failure leaves no later byte written. The page cache is kept coherent:
  * dirty folios over the range are written back first and the range's folios dropped after; the disk
  * cache forgets the range.
+ *
+ * <pre>
+ *   1. write back and wait for the dirty folios over [pos, pos+len) (WriteIssue.writeAndWait)
+ *   2. the caller's memory as a chain (heap memory copied into pool folios, with back-pressure)
+ *   3. upload loop (WriteIssue.issueUpload, the one writeback uses too), strict sequence:
+ *        issue W0 --&gt; collected? --&gt; issue W1 --&gt; collected? --&gt; ...   (a failure stops it)
+ *   4. drop the range's clean folios and the disk cache's copy; the size follows the end written
+ * </pre>
  */
 final class DirectWrite {
     private DirectWrite() {
@@ -25,41 +34,20 @@ final class DirectWrite {
         if (len == 0) {
             return 0;
         }
-        int err = WriteIssue.writebackAll(inode);
+        int err = WriteIssue.writeAndWait(inode, pos, pos + len);
         if (err < 0) {
             throw Errors.ioException("write(" + origin + ", pos=" + pos + ", len=" + len + "): writeback before it", -err);
         }
-        BvecqBuffer buffer = BvecqBuffer.extract(inode.netfs.pool, src);
+        BvecqBuffer buffer = extract(inode, src);
         NetfsIoRequest w = new NetfsIoRequest(inode, origin, pos, len, buffer);
         NetfsIoStream up = w.streams[0];
-        up.active = true;
-        up.issuedTo = pos;
-        up.collectedTo = pos;
+        WriteIssue.startUpload(w);
         w.streams[1].collectedTo = pos + len;
-        up.dispatchPos.set(buffer.head(), 0, 0);
         long end = pos + len;
         long timeout = inode.netfs.config.timeoutNanos();
         try {
             while (up.issuedTo < end && up.error == 0) {
-                NetfsIoSubrequest s = w.newSubrequest(0);
-                s.source = NetfsSource.NETFS_UPLOAD_TO_SERVER;
-                s.start = up.issuedTo;
-                s.len = end - s.start;
-                int r = inode.ops.prepareWrite(s);
-                s.len = Math.min(s.len, Math.min(s.maxLen, BufferedRead.segLimit(w, s.start, s.maxSegs)));
-                s.iter = inode.netfs.takeIter().init(up.dispatchPos, s.len);
-                up.dispatchPos.advance(s.len);
-                up.issuedTo += s.len;
-                s.setFlags(NETFS_SREQ_IN_PROGRESS);
-                synchronized (w.subreqLock) {
-                    up.subrequests.addLast(s);
-                }
-                s.issueNanos = System.nanoTime();
-                if (r < 0) {
-                    s.terminated(r);
-                } else {
-                    inode.ops.issueWrite(s);
-                }
+                NetfsIoSubrequest s = WriteIssue.issueUpload(w);
                 awaitCollected(w, up, s.start + s.len, timeout); // strict sequence
             }
         } finally {
@@ -75,7 +63,35 @@ final class DirectWrite {
             throw Errors.ioException("write(" + origin + ", pos=" + pos + ", len=" + len + ")", -w.error);
         }
         inode.extendSize(end);
+        inode.localWrites++;
         return w.transferred;
+    }
+
+    /**
+     * The caller's memory as a chain: native memory referenced as it is, heap memory copied into pool
+     * folios taken with back-pressure (waiting for writeback and eviction, never failing for an empty
+     * pool).
+     */
+    private static BvecqBuffer extract(NetfsInode inode, MemorySegment src) throws IOException {
+        if (src.isNative()) {
+            return BvecqBuffer.extract(null, src);
+        }
+        BvecqBuffer b = new BvecqBuffer();
+        try {
+            long done = 0;
+            long len = src.byteSize();
+            while (done < len) {
+                int n = (int) Math.min(len - done, FolioPool.MAX_FOLIO);
+                Folio f = inode.netfs.pageCache.allocate(n, inode.netfs.config.timeoutNanos());
+                MemorySegment.copy(src, done, f.segment(), 0, n);
+                b.appendFolio(f, 0, n); // hands the NEW reference to the slot
+                done += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            b.release();
+            throw e;
+        }
+        return b;
     }
 
     private static void awaitCollected(NetfsIoRequest w, NetfsIoStream up, long upTo, long timeoutNanos)

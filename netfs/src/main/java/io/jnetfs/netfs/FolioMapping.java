@@ -1,6 +1,8 @@
 package io.jnetfs.netfs;
 
 import io.jnetfs.bvecq.Folio;
+import io.jnetfs.bvecq.FolioRef;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -13,6 +15,8 @@ public final class FolioMapping {
     final FolioCache cache;
     final int folioSize;
     final int folioShift;
+    /** The file this is the page cache of (set once by the inode): what the flusher writes back. */
+    NetfsInode inode;
     private final ConcurrentSkipListMap<Long, CachedFolio> folios = new ConcurrentSkipListMap<>();
     private final java.util.concurrent.ConcurrentSkipListSet<Long> dirty = new java.util.concurrent.ConcurrentSkipListSet<>();
 
@@ -40,19 +44,40 @@ public final class FolioMapping {
     }
 
     /**
-     * Adds a new folio at {@code index} in the given state unless one is there.
+     * Adds a new folio at {@code index} in the given state unless one is there, waiting for memory
+     * (back-pressure) when the pool is empty. The caller holds no folio lock.
      *
+     * @param timeoutNanos how long to wait for memory at most
      * @return the new folio (the caller holds its lock if {@code state} has LOCKED), or {@code null}
      *     if the index was taken
+     * @throws IOException if no memory came back within the timeout
      */
-    CachedFolio addNew(long index, int state) {
+    CachedFolio addNew(long index, int state, long timeoutNanos) throws IOException {
         if (folios.containsKey(index)) {
             return null;
         }
-        Folio mem = cache.allocate(folioSize);
+        return insert(index, state, cache.allocate(folioSize, timeoutNanos));
+    }
+
+    /**
+     * Adds a new folio at {@code index} if the pool has memory now (readahead past the first folio: a
+     * request never waits for memory while it holds folios of its own).
+     *
+     * @return the new folio, or {@code null} if the index was taken or the pool is empty
+     */
+    CachedFolio tryAddNew(long index, int state) {
+        if (folios.containsKey(index)) {
+            return null;
+        }
+        Folio mem = cache.tryAllocate(folioSize);
+        return mem == null ? null : insert(index, state, mem);
+    }
+
+    private CachedFolio insert(long index, int state, Folio mem) {
         CachedFolio f = new CachedFolio(this, index, mem, state);
         if (folios.putIfAbsent(index, f) != null) {
-            mem.put();
+            mem.put(FolioRef.EVICT);
+            cache.memoryMayBeFree();
             return null;
         }
         cache.added(f);
@@ -78,7 +103,9 @@ public final class FolioMapping {
         f.markDetached();
         if (folios.remove(f.index, f)) {
             cache.removed(f);
-            f.memory.put();
+            clearDirty(f.index);
+            f.memory.put(FolioRef.PAGE_CACHE);
+            cache.memoryMayBeFree();
         }
     }
 
@@ -89,12 +116,28 @@ public final class FolioMapping {
 
     /** Records that a folio holds data not yet written back. */
     void markDirty(CachedFolio f) {
-        dirty.add(f.index);
+        if (dirty.add(f.index)) {
+            cache.dirtied(this, folioSize);
+        }
     }
 
     /** Forgets a folio's dirty record (it is being written back, or was dropped). */
     void clearDirty(long index) {
-        dirty.remove(index);
+        if (dirty.remove(index)) {
+            cache.cleaned(this, folioSize);
+        }
+    }
+
+    /**
+     * Drops every folio, dirty ones too (their data is lost): for a file closed after its writeback
+     * failed and was reported, so the flusher does not retry a file whose handle is gone.
+     */
+    void discardAll() {
+        for (CachedFolio f : range(0, Long.MAX_VALUE)) {
+            if (!f.test(CachedFolio.WRITEBACK) && !f.test(CachedFolio.LOCKED)) {
+                forget(f);
+            }
+        }
     }
 
     /** @return whether any folio is dirty */

@@ -5,6 +5,7 @@ import jdk.jfr.DataAmount;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
 
 /** JFR events for the lifecycle of requests and subrequests: the engine's tracepoints. */
 final class NetfsEvents {
@@ -23,6 +24,8 @@ final class NetfsEvents {
         @DataAmount @Label("transferred") long transferred;
         @Label("subrequests") int subrequests;
         @Label("error") int error;
+        /** From the request's making to its completion (the event itself is committed at completion). */
+        @Timespan(Timespan.NANOSECONDS) @Label("elapsed") long elapsed;
     }
 
     @Name("io.jnetfs.netfs.Subrequest")
@@ -67,6 +70,7 @@ final class NetfsEvents {
             e.transferred = r.transferred();
             e.subrequests = r.subreqCount();
             e.error = r.error();
+            e.elapsed = System.nanoTime() - startNanos;
             e.commit();
         }
     }

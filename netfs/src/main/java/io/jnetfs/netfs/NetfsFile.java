@@ -1,5 +1,6 @@
 package io.jnetfs.netfs;
 
+import io.jnetfs.bvecq.FolioRef;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -125,7 +126,7 @@ public final class NetfsFile implements AutoCloseable {
             CachedFolio f = m.get(idx);
             if (f == null) {
                 hit = false;
-                f = BufferedRead.readahead(inode, at, Math.max(end, at + window), NetfsOrigin.NETFS_READAHEAD);
+                f = BufferedRead.readahead(inode, at, Math.max(end, at + window), NetfsOrigin.NETFS_READAHEAD, true);
                 if (f == null) {
                     continue; // another reader added it meanwhile
                 }
@@ -147,12 +148,22 @@ public final class NetfsFile implements AutoCloseable {
                     if (f.test(CachedFolio.ERROR)) {
                         throw inode.folioError(at, f.error());
                     }
-                    continue; // dropped meanwhile: look again
+                    if (!f.detached()) {
+                        // a streaming write's folio: only its dirty bytes are here, read the rest
+                        BufferedRead.readGaps(inode, f);
+                    }
+                    continue; // look again (dropped meanwhile, or filled now)
                 }
             }
-            try {
-                f.memory.get();
-            } catch (IllegalStateException evicted) {
+            if (!f.memory.tryGet(FolioRef.READER)) {
+                continue; // evicted and freed since the lookup: look again
+            }
+            if (f.detached()) {
+                // evicted since the lookup: the memory may already be another folio's (the pool reuses
+                // its Folio objects, so the get above can succeed on the new owner's reference). An
+                // eviction marks the folio detached before it puts the page cache's reference, so a
+                // folio still attached after our get keeps its memory while we hold it
+                f.memory.put(FolioRef.READER);
                 continue;
             }
             try {
@@ -165,7 +176,7 @@ public final class NetfsFile implements AutoCloseable {
                 }
                 done += n;
             } finally {
-                f.memory.put();
+                f.memory.put(FolioRef.READER);
             }
             if (dropBehind && f.fpos() + f.size() <= end) {
                 // the reader is done with the whole folio: drop it now (if nothing else is using it,
@@ -207,6 +218,8 @@ public final class NetfsFile implements AutoCloseable {
 
     /**
      * Reads straight into the caller's native memory, bypassing the page cache and the disk cache.
+     * Dirty folios overlapping the range are written back first and waited for (the kernel's
+     * {@code kiocb_write_and_wait}), so the read sees this client's buffered writes.
      *
      * @return bytes read, or -1 at end of file
      */
@@ -229,13 +242,15 @@ public final class NetfsFile implements AutoCloseable {
      * {@link #flush()}).
      *
      * @return bytes written (all of them)
-     * @throws IOException if a folio written in part could not be read first
+     * @throws IOException if an earlier writeback failed (its own error, reported once: the write did
+     *     not happen), or memory did not come back within the timeout
      */
     public long write(long pos, MemorySegment src) throws IOException {
         checkOpen();
         if (pos < 0) {
             throw new IllegalArgumentException("invalid pos=" + pos);
         }
+        reportWritebackError("write", 0);
         return BufferedWrite.write(inode, pos, src);
     }
 
@@ -307,6 +322,7 @@ public final class NetfsFile implements AutoCloseable {
         }
         int err = WriteIssue.writebackAll(inode);
         reportWritebackError("truncate", err);
+        inode.localWrites++;
         int r = inode.ops.truncate(newSize);
         if (r < 0) {
             throw io.jnetfs.ffm.Errors.ioException("truncate(size=" + newSize + ")", -r);
@@ -314,9 +330,17 @@ public final class NetfsFile implements AutoCloseable {
         FolioMapping m = inode.mapping;
         long keep = newSize >>> m.folioShift;
         CachedFolio partial = newSize % m.folioSize != 0 ? m.get(keep) : null;
-        if (partial != null && partial.test(CachedFolio.UPTODATE)) {
-            long off = newSize - partial.fpos();
-            partial.memory.segment().asSlice(off).fill((byte) 0); // bytes past the end read as zeroes
+        if (partial != null && partial.lock(inode.netfs.config.timeoutNanos())) {
+            try {
+                int off = (int) (newSize - partial.fpos());
+                if (partial.test(CachedFolio.UPTODATE)) {
+                    partial.memory.segment().asSlice(off).fill((byte) 0); // bytes past the end read as zeroes
+                } else if (partial.dirtyTo > off) {
+                    partial.dirtyTo = Math.max(off, partial.dirtyFrom); // a streaming folio's bytes end there
+                }
+            } finally {
+                partial.clear(CachedFolio.LOCKED);
+            }
         }
         m.invalidate(newSize % m.folioSize != 0 ? keep + 1 : keep);
         inode.setSize(newSize);
@@ -325,16 +349,36 @@ public final class NetfsFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops what the page cache and the disk cache hold of the file, and takes the server's new size:
+     * the filesystem found that another client changed the file (revalidation). Dirty folios stay
+     * (they are this client's writes, not yet sent).
+     *
+     * @param newRemoteSize the file's size on the server now
+     */
+    public void invalidateCache(long newRemoteSize) {
+        checkOpen();
+        inode.mapping.invalidate(0);
+        if (inode.cache != null) {
+            inode.cache.invalidate();
+        }
+        inode.updateRemoteSize(newRemoteSize);
+    }
+
     private void reportWritebackError(String call, int err) throws IOException {
         int e = err < 0 ? err : inode.wbError;
         if (e < 0) {
             inode.wbError = 0; // reported once; the folios stay dirty and the next flush tries again
-            throw io.jnetfs.ffm.Errors.ioException(call + "(): writeback", -e);
+            throw inode.writebackError(call, e);
         }
     }
 
     private synchronized long window(long pos, long end) {
-        long max = inode.netfs.config.readaheadMax();
+        // a window is at most a quarter of the page cache: with the next window issued ahead (async
+        // readahead) the data read ahead must still be there when the reader comes, not evicted by
+        // the readahead behind it (a small --page-cache read everything twice)
+        long max = Math.max(inode.netfs.config.readaheadInitial(),
+                Math.min(inode.netfs.config.readaheadMax(), inode.netfs.config.pageCacheBytes() / 4));
         if (pos == raPrevEnd) {
             raWindow = Math.min(max, raWindow * 2);
         } else if (raPrevEnd >= 0) {
@@ -350,7 +394,7 @@ public final class NetfsFile implements AutoCloseable {
      * window is issued as soon as the reader enters the current one (the kernel's async readahead at
      * the PG_readahead mark), so the pipeline never drains at a window's end.
      */
-    private void readaheadAsync(long end, long window) {
+    private void readaheadAsync(long end, long window) throws IOException {
         long size = inode.size();
         if (end >= size || window <= inode.netfs.config.readaheadInitial()) {
             return;
@@ -370,22 +414,25 @@ public final class NetfsFile implements AutoCloseable {
         }
         FolioMapping m = inode.mapping;
         long at = from >>> m.folioShift << m.folioShift;
-        try {
-            while (at < target) {
-                CachedFolio f = m.get(at >>> m.folioShift);
-                if (f != null) {
-                    at += m.folioSize; // already there or being read
-                    continue;
-                }
-                BufferedRead.readahead(inode, at, target, NetfsOrigin.NETFS_READAHEAD);
-                long next = at + m.folioSize;
-                while (next < target && m.get(next >>> m.folioShift) != null) {
-                    next += m.folioSize;
-                }
-                at = next;
+        while (at < target) {
+            CachedFolio f = m.get(at >>> m.folioShift);
+            if (f != null) {
+                at += m.folioSize; // already there or being read
+                continue;
             }
-        } catch (IllegalStateException poolExhausted) {
-            // readahead is a hint: the read itself will ask again
+            // a hint: never waits for memory; when the pool is short the reader asks again itself
+            if (BufferedRead.readahead(inode, at, target, NetfsOrigin.NETFS_READAHEAD, false) == null
+                    && m.get(at >>> m.folioShift) == null) {
+                synchronized (this) {
+                    raIssuedTo = at; // not issued: the next read tries again from here
+                }
+                return;
+            }
+            long next = at + m.folioSize;
+            while (next < target && m.get(next >>> m.folioShift) != null) {
+                next += m.folioSize;
+            }
+            at = next;
         }
     }
 
@@ -412,6 +459,11 @@ public final class NetfsFile implements AutoCloseable {
             }
         } finally {
             closed = true;
+            if (inode.mapping.hasDirty()) {
+                // the failure was reported by this close: nobody can write these back any more (the
+                // filesystem closes its handle next), and the flusher must not keep trying
+                inode.mapping.discardAll();
+            }
         }
     }
 }

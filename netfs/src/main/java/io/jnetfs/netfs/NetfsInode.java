@@ -20,8 +20,13 @@ public final class NetfsInode {
     /** Writeback requests started and not yet waited for. */
     final java.util.concurrent.ConcurrentLinkedQueue<NetfsIoRequest> writesInFlight =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** The first writeback error not yet reported to flush/fsync/close ({@code -errno}), or 0. */
+    /** The first writeback error not yet reported to write/flush/fsync/close ({@code -errno}), or 0. */
     volatile int wbError;
+    /**
+     * Writes made through this file and writebacks completed (a racy count, for the filesystem's
+     * coherency: a change of the server's attributes after one of these may be this client's own).
+     */
+    volatile long localWrites;
 
     /** @return the filesystem's request ops for this file */
     public NetfsRequestOps ops() {
@@ -35,6 +40,7 @@ public final class NetfsInode {
         this.netfs = netfs;
         this.ops = ops;
         this.mapping = netfs.pageCache.newMapping(netfs.config.folioSize());
+        this.mapping.inode = this;
         this.cache = cache;
         this.size = remoteSize;
         this.remoteSize = remoteSize;
@@ -86,6 +92,11 @@ public final class NetfsInode {
         return zeroPoint;
     }
 
+    /** @return how many writes this client made to the file (the filesystem compares it between checks) */
+    public long localWrites() {
+        return localWrites;
+    }
+
     /** @return the file's page cache */
     public FolioMapping mapping() {
         return mapping;
@@ -133,6 +144,14 @@ public final class NetfsInode {
 
     IOException readError(NetfsIoRequest rreq, long pos, long len) {
         return Errors.ioException("read(" + rreq.origin + ", pos=" + pos + ", len=" + len + ")", -rreq.error);
+    }
+
+    /**
+     * The error a failed writeback is reported with: the upload's own errno (ECONNRESET, EIO...), so a
+     * caller maps a lost connection as one.
+     */
+    IOException writebackError(String call, int error) {
+        return Errors.ioException(call + "(): writeback", -error);
     }
 
     IOException folioError(long pos, int error) {

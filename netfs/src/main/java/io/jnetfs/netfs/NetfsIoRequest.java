@@ -151,6 +151,50 @@ public final class NetfsIoRequest {
     }
 
     /**
+     * Resplits a subrequest about to be retried under limits that shrank since its issue (the part
+     * {@link ReadRetry} and {@link WriteRetry} share): {@code s} keeps what it transferred plus
+     * {@code room} bytes, and the rest of its range becomes new subrequests, each within
+     * {@code s.maxLen}/{@code s.maxSegs}, queued right after {@code s} in {@code queue} (before the
+     * subrequests issued after it), marked in progress with their iterators set.
+     *
+     * <pre>
+     *   before:  [ s: transferred | ............ rest of s ............ ][ s+1 ][ s+2 ]
+     *   after:   [ s: transferred | room ][ n1 ][ n2 ][ n3 ]             [ s+1 ][ s+2 ]
+     * </pre>
+     *
+     * @param queue the stream's subrequests in issue order, {@code s} among them
+     * @param s the subrequest being retried (not in flight)
+     * @param room the bytes it may carry now
+     * @return the new subrequests in order, for the caller to issue after {@code s}
+     */
+    java.util.List<NetfsIoSubrequest> resplitRest(ArrayDeque<NetfsIoSubrequest> queue, NetfsIoSubrequest s, long room) {
+        long end = s.start + s.len;
+        s.len = s.transferred + room;
+        java.util.List<NetfsIoSubrequest> fresh = new java.util.ArrayList<>();
+        synchronized (subreqLock) {
+            ArrayDeque<NetfsIoSubrequest> rest = new ArrayDeque<>();
+            while (!queue.isEmpty() && queue.peekLast() != s) {
+                rest.addFirst(queue.pollLast());
+            }
+            for (long at = s.start + s.len; at < end; ) {
+                NetfsIoSubrequest n = newSubrequest(s.streamNr);
+                n.source = s.source;
+                n.start = at;
+                n.maxLen = s.maxLen;
+                n.maxSegs = s.maxSegs;
+                n.len = Math.min(end - at, Math.min(s.maxLen, BufferedRead.segLimit(this, at, s.maxSegs)));
+                n.setFlags((s.flags() & NetfsSreqFlags.NETFS_SREQ_COPY_TO_CACHE) | NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS);
+                n.iter = inode.netfs.takeIter().init(buffer, at - buffer.fpos(), n.len);
+                queue.addLast(n);
+                fresh.add(n);
+                at += n.len;
+            }
+            queue.addAll(rest);
+        }
+        return fresh;
+    }
+
+    /**
      * Runs {@code collect} so that one thread collects at a time: a kick while another thread collects
      * makes that thread look again instead of waiting (0: idle, 1: collecting, 2: collecting and asked
      * to look again).

@@ -8,6 +8,8 @@ public enum NetfsOrigin {
     NETFS_READPAGE,
     /** A read of a partial folio before a buffered write modifies it. */
     NETFS_READ_FOR_WRITE,
+    /** A read of the parts of a streaming-write folio that the writes did not cover (netfs_read_gaps). */
+    NETFS_READ_GAPS,
     /** A read of a whole small object (a directory) in one buffer. */
     NETFS_READ_SINGLE,
     /** An unbuffered read into the caller's memory, bypassing the page cache. */

@@ -24,6 +24,7 @@ public final class NetfsStats {
     final LongAdder failedRequests = new LongAdder();
     final LongAdder cacheDisabled = new LongAdder();
     final LongAdder pageCacheHits = new LongAdder();
+    final LongAdder gapReads = new LongAdder();
 
     void subreqTerminated(NetfsIoSubrequest s, long result) {
         switch (s.source) {
@@ -121,6 +122,11 @@ public final class NetfsStats {
         return pageCacheHits.sum();
     }
 
+    /** @return folios of streaming writes whose unwritten parts a read fetched (netfs_read_gaps) */
+    public long gapReads() {
+        return gapReads.sum();
+    }
+
     /** @return every counter by name, in a stable order */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -139,6 +145,7 @@ public final class NetfsStats {
         m.put("failed_requests", failedRequests());
         m.put("cache_disabled", cacheDisabled.sum());
         m.put("page_cache_hits", pageCacheHits());
+        m.put("gap_reads", gapReads());
         return m;
     }
 

@@ -12,6 +12,7 @@ import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
 import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_NEED_RETRY;
 
 import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.FolioRef;
 import io.jnetfs.ffm.Errno;
 
 /**
@@ -231,8 +232,9 @@ final class ReadCollect {
         rreq.collectPos.unset();
         rreq.buffer.release();
         for (int i = rreq.nrLoaded; i < rreq.nrFolios; i++) {
-            rreq.folios[i].memory.put(); // never loaded: the request's reference was not handed to a slot
+            rreq.folios[i].memory.put(FolioRef.REQUEST); // never loaded: not handed to a slot
         }
+        rreq.inode.mapping.cache.memoryMayBeFree(); // the buffer's slots put their folio references
         rreq.setFlag(NETFS_RREQ_DONE);
         NetfsEvents.requestDone(rreq, rreq.startNanos);
         rreq.done.countDown();

@@ -11,6 +11,18 @@ import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_NEED_RETRY;
  * filesystem for its limits again (the server may have changed them), and a subrequest that no longer
  * fits is resplit; a failed cache read is re-sourced from the server.
  *
+ * <pre>
+ *   buffer:   |==== collected ====|== S1: transferred ==|..... S1 rest .....|== S2 (in flight) ==|
+ *                                  ^ start             ^ position()        ^ start + len
+ *   retry S1: prepareRead again (maxLen, maxSegs may be smaller now)
+ *             fits:      S1 reissued for [position, start+len) from the same iterator position
+ *             too big:   S1 cut to [start, position + room); the rest becomes S1a, S1b... queued
+ *                        before S2 (NetfsIoRequest.resplitRest), issued, then S1 reissued
+ *   cache read failed: the rest of S1 comes from the server instead (resourceFromServer)
+ * </pre>
+ * Collection stays in issue order: the new pieces sit between S1 and S2 in the queue, so the
+ * collector still walks the file from low to high.
+ *
  * <p>Called only by {@link ReadCollect}, on a subrequest that is not in flight.
  */
 final class ReadRetry {
@@ -50,52 +62,15 @@ final class ReadRetry {
         retry(s);
     }
 
-    /** Cuts {@code s} to its (new) limits and queues the rest as new subrequests right after it. */
+    /** Cuts {@code s} to its (new) limits and issues the rest as new subrequests right after it. */
     private static void resplit(NetfsIoSubrequest s) {
         NetfsIoRequest rreq = s.rreq;
-        long limit = BufferedRead.segLimit(rreq, s.position(), s.maxSegs);
-        long room = Math.min(s.maxLen, limit);
+        long room = Math.min(s.maxLen, BufferedRead.segLimit(rreq, s.position(), s.maxSegs));
         if (s.remaining() <= room) {
             return;
         }
-        long end = s.start + s.len;
-        s.len = s.transferred + room;
-        synchronized (rreq.subreqLock) {
-            // rebuild the queue with the new pieces right after s, keeping issue order
-            java.util.ArrayDeque<NetfsIoSubrequest> rest = new java.util.ArrayDeque<>();
-            while (!rreq.subrequests.isEmpty() && rreq.subrequests.peekLast() != s) {
-                rest.addFirst(rreq.subrequests.pollLast());
-            }
-            long at = s.start + s.len;
-            while (at < end) {
-                NetfsIoSubrequest n = rreq.newSubrequest(s.streamNr);
-                n.source = s.source;
-                n.start = at;
-                n.maxLen = s.maxLen;
-                n.maxSegs = s.maxSegs;
-                n.len = Math.min(end - at, Math.min(s.maxLen, BufferedRead.segLimit(rreq, at, s.maxSegs)));
-                n.setFlags(s.flags() & NETFS_SREQ_COPY_TO_CACHE);
-                n.setFlags(NETFS_SREQ_IN_PROGRESS);
-                rreq.subrequests.addLast(n);
-                at += n.len;
-            }
-            rreq.subrequests.addAll(rest);
-        }
-        // issue the new pieces (they were queued in flight, so the collector waits for them)
-        java.util.List<NetfsIoSubrequest> fresh = new java.util.ArrayList<>();
-        synchronized (rreq.subreqLock) {
-            boolean after = false;
-            for (NetfsIoSubrequest n : rreq.subrequests) {
-                if (after && n.iter == null) {
-                    fresh.add(n);
-                }
-                if (n == s) {
-                    after = true;
-                }
-            }
-        }
-        for (NetfsIoSubrequest n : fresh) {
-            n.iter = rreq.inode.netfs.takeIter().init(rreq.buffer, n.start - rreq.buffer.fpos(), n.len);
+        // queued in flight, so the collector waits for them; they go out now, before s is reissued
+        for (NetfsIoSubrequest n : rreq.resplitRest(rreq.subrequests, s, room)) {
             rreq.inode.ops.issueRead(n);
         }
     }

@@ -12,6 +12,15 @@ import io.jnetfs.ffm.Errno;
  * Write collection (the kernel's {@code write_collect.c}): walks each stream's subrequests in order,
  * and ends writeback of the folios every active stream has passed, in order.
  *
+ * <pre>
+ *   folios:    [ F0 ][ F1 ][ F2 ][ F3 ]            all WRITEBACK, in the request's buffer
+ *   stream 0:  |-- W0 ok --|-- W1 ok --|-- W2 in flight --|      collectedTo (upload) ----^
+ *   stream 1:  |------------- cache write done -----------------|   collectedTo (cache)
+ *   both passed F0, F1 (min of the collected points): WRITEBACK cleared, clean; F2, F3 wait
+ *   upload failed: F2, F3 (not acknowledged) go back to DIRTY, the error waits for the next
+ *   write/flush/fsync/close; the cache forgets the request's range
+ * </pre>
+ *
  * <ul>
  *   <li>upload done: the stream's collected point moves on; a short write that made progress is
  *       retried for the rest; a transient error is resplit and retried a bounded number of times; a
@@ -123,25 +132,36 @@ final class WriteCollect {
         }
     }
 
-    /** Ends writeback of folios both streams passed: clean after a good upload, DIRTY again after a failure. */
+    /**
+     * Ends writeback of folios both streams passed, in order: clean after a good upload, DIRTY again
+     * after a failure (nothing unacknowledged is called clean). A folio is passed when the request's
+     * bytes in it are: the first and last folio of a streaming write may hold the request's bytes in
+     * part only.
+     */
     private static void endWriteback(NetfsIoRequest w) {
         if (w.folios == null) {
             return;
         }
         NetfsIoStream up = w.streams[0];
+        long wEnd = w.start + w.len;
         long upTo = Math.min(up.collectedTo, w.streams[1].collectedTo);
         if (up.error != 0) {
-            upTo = w.start + w.len; // everything not acknowledged goes back to dirty now
+            upTo = wEnd; // everything not acknowledged goes back to dirty now
         }
-        int size = w.inode.mapping.folioSize;
+        FolioMapping m = w.inode.mapping;
+        int size = m.folioSize;
         int i = w.nextUnlock;
-        while (i < w.nrFolios && Math.min(w.start + (long) (i + 1) * size, w.start + w.len) <= upTo) {
+        while (i < w.nrFolios) {
             CachedFolio f = w.folios[i];
-            long fend = Math.min(f.fpos() + size, w.start + w.len);
+            long fend = Math.min(f.fpos() + size, wEnd);
+            if (fend > upTo) {
+                break;
+            }
             if (up.error != 0 && fend > up.collectedTo) {
                 f.set(CachedFolio.DIRTY);
-                w.inode.mapping.markDirty(f);
+                m.markDirty(f);
             }
+            m.cache.writebackBytes.addAndGet(-size);
             f.clear(CachedFolio.WRITEBACK);
             i++;
         }
@@ -150,12 +170,16 @@ final class WriteCollect {
 
     private static void complete(NetfsIoRequest w) {
         w.inode.noteCacheState();
+        if (w.transferred > 0) {
+            w.inode.localWrites++; // the server's attributes changed by this client's hand (revalidation)
+        }
         for (NetfsIoStream st : w.streams) {
             st.dispatchPos.unset();
         }
         w.dispatchPos.unset();
         w.collectPos.unset();
         w.buffer.release();
+        w.inode.mapping.cache.memoryMayBeFree(); // the buffer's slots put their folio references
         w.setFlag(NETFS_RREQ_DONE);
         NetfsEvents.requestDone(w, w.startNanos);
         w.done.countDown();

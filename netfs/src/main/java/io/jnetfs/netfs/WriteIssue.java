@@ -5,6 +5,7 @@ import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
 
 import io.jnetfs.bvecq.Bvecq;
 import io.jnetfs.bvecq.BvecqBuffer;
+import io.jnetfs.bvecq.FolioRef;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,18 +41,68 @@ final class WriteIssue {
 
     /** Starts writing back every dirty folio without waiting (background writeback). */
     static void startWriteback(NetfsInode inode) throws IOException {
-        long from = 0;
-        while (true) {
+        startWriteback(inode, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Starts writing back the dirty folios with index in {@code [fromIndex, toIndex)} without waiting.
+     *
+     * @return how many requests were started
+     */
+    static int startWriteback(NetfsInode inode, long fromIndex, long toIndex) throws IOException {
+        long from = fromIndex;
+        int started = 0;
+        while (from < toIndex) {
             long idx = inode.mapping.nextDirty(from);
-            if (idx < 0) {
+            if (idx < 0 || idx >= toIndex) {
                 break;
             }
-            NetfsIoRequest w = writebackRun(inode, idx);
+            NetfsIoRequest w = writebackRun(inode, idx, toIndex);
             from = w == null ? idx + 1 : (w.start + w.len + inode.mapping.folioSize - 1) >>> inode.mapping.folioShift;
             if (w != null) {
                 inode.writesInFlight.add(w);
+                started++;
             }
         }
+        return started;
+    }
+
+    /**
+     * Writes back the dirty folios of {@code [pos, end)} and waits until no folio of the range is dirty
+     * or under writeback (the kernel's {@code filemap_write_and_wait_range}): what a direct read or
+     * write does first, and what a streaming write does before a write that does not join the folio's
+     * dirty bytes. The caller holds no lock on a folio of the range.
+     *
+     * @return 0, or {@code -errno} of a failed writeback of the range
+     */
+    static int writeAndWait(NetfsInode inode, long pos, long end) throws IOException {
+        FolioMapping m = inode.mapping;
+        long first = pos >>> m.folioShift;
+        long last = (end + m.folioSize - 1) >>> m.folioShift;
+        long timeout = inode.netfs.config.timeoutNanos();
+        int err = 0;
+        for (int round = 0; round < 3; round++) {
+            startWriteback(inode, first, last);
+            for (NetfsIoRequest w : inode.writesInFlight) {
+                if (w.start < end && pos < w.start + w.len) {
+                    w.await();
+                    if (w.error < 0 && err == 0) {
+                        err = w.error;
+                    }
+                }
+            }
+            boolean busy = false;
+            for (CachedFolio f : m.range(first, last)) {
+                if (!f.waitWhile(CachedFolio.WRITEBACK, timeout)) {
+                    throw new IOException("writeback of folio " + f.index() + " timed out");
+                }
+                busy |= f.test(CachedFolio.DIRTY);
+            }
+            if (!busy || err < 0) {
+                break; // clean, or failed (the folios went back to dirty): the caller reports it
+            }
+        }
+        return err;
     }
 
     /**
@@ -72,14 +123,21 @@ final class WriteIssue {
         return err;
     }
 
-    /** Starts writing back the run of dirty folios from {@code first}; returns its request or null. */
-    private static NetfsIoRequest writebackRun(NetfsInode inode, long first) throws IOException {
+    /**
+     * Starts writing back the run of dirty folios from {@code first} (before {@code limit}); returns its
+     * request or null. A streaming-write folio (not uptodate: only its dirty bytes are data) contributes
+     * just those bytes, so it can only start a run (if its bytes do not begin the folio) or end one (if
+     * they do not reach its end).
+     */
+    private static NetfsIoRequest writebackRun(NetfsInode inode, long first, long limit) throws IOException {
         FolioMapping m = inode.mapping;
         long timeout = inode.netfs.config.timeoutNanos();
         int max = (int) Math.max(1, MAX_RUN >>> m.folioShift);
         List<CachedFolio> run = new ArrayList<>();
         long size = inode.size();
-        for (long idx = first; run.size() < max; idx++) {
+        long start = -1;
+        long runEnd = -1;
+        for (long idx = first; run.size() < max && idx < limit; idx++) {
             CachedFolio f = m.get(idx);
             if (f == null || !f.test(CachedFolio.DIRTY)) {
                 break;
@@ -96,25 +154,43 @@ final class WriteIssue {
                 }
                 break;
             }
+            boolean whole = f.test(CachedFolio.UPTODATE);
+            long from = f.fpos() + (whole ? 0 : f.dirtyFrom);
+            long to = f.fpos() + (whole ? f.size() : f.dirtyTo);
+            if (!run.isEmpty() && from != runEnd) {
+                f.clear(CachedFolio.LOCKED); // its dirty bytes do not join the run's: the next run
+                break;
+            }
             f.set(CachedFolio.WRITEBACK);
             f.clear(CachedFolio.DIRTY);
             m.clearDirty(idx);
-            f.memory.get(); // the request's reference, handed to its slot below
+            m.cache.writebackBytes.addAndGet(m.folioSize);
+            f.memory.get(FolioRef.REQUEST); // handed to its slot below
             f.clear(CachedFolio.LOCKED);
+            if (run.isEmpty()) {
+                start = from;
+            }
             run.add(f);
+            runEnd = to;
+            if (to < f.fpos() + f.size()) {
+                break; // its dirty bytes end inside it
+            }
         }
         if (run.isEmpty()) {
             return null;
         }
-        long start = run.get(0).fpos();
-        long end = Math.min(start + ((long) run.size() << m.folioShift), size);
+        long end = Math.min(runEnd, size);
+        if (end <= start) {
+            end = start + 1; // cannot happen for a folio below the size; keeps the buffer non-empty
+        }
         BvecqBuffer buffer = new BvecqBuffer(Math.min(Bvecq.MAX_SLOTS_LIMIT, Math.max(16, run.size())));
         NetfsIoRequest w = new NetfsIoRequest(inode, NetfsOrigin.NETFS_WRITEBACK, start, end - start, buffer);
         w.folios = run.toArray(new CachedFolio[0]);
         w.nrFolios = run.size();
         for (CachedFolio f : run) {
-            long len = Math.min(f.size(), end - f.fpos());
-            buffer.appendFolio(f.memory, 0, Math.max(1, len));
+            long off = Math.max(start, f.fpos()) - f.fpos();
+            long len = Math.min(f.fpos() + f.size(), end) - f.fpos() - off;
+            buffer.appendFolio(f.memory, off, Math.max(1, len));
         }
         w.nrLoaded = w.nrFolios;
         dispatchStreams(w, inode.cache != null && inode.cache.enabled());
@@ -126,10 +202,7 @@ final class WriteIssue {
         NetfsInode inode = w.inode;
         long end = w.start + w.len;
         NetfsIoStream up = w.streams[0];
-        up.active = true;
-        up.issuedTo = w.start;
-        up.collectedTo = w.start;
-        up.dispatchPos.set(w.buffer.head(), 0, 0);
+        startUpload(w);
         NetfsIoStream cs = w.streams[1];
         cs.active = toCache;
         cs.issuedTo = w.start;
@@ -149,27 +222,50 @@ final class WriteIssue {
             inode.cache.writeSubreq(s);
         }
         while (up.issuedTo < end) {
-            NetfsIoSubrequest s = w.newSubrequest(0);
-            s.source = NetfsSource.NETFS_UPLOAD_TO_SERVER;
-            s.start = up.issuedTo;
-            s.len = end - s.start;
-            int r = inode.ops.prepareWrite(s);
-            s.len = Math.min(s.len, Math.min(s.maxLen, BufferedRead.segLimit(w, s.start, s.maxSegs)));
-            s.iter = inode.netfs.takeIter().init(up.dispatchPos, s.len);
-            up.dispatchPos.advance(s.len);
-            up.issuedTo += s.len;
-            s.setFlags(NETFS_SREQ_IN_PROGRESS);
-            synchronized (w.subreqLock) {
-                up.subrequests.addLast(s);
-            }
-            s.issueNanos = System.nanoTime();
-            if (r < 0) {
-                s.terminated(r);
-            } else {
-                inode.ops.issueWrite(s);
-            }
+            issueUpload(w);
         }
         w.setFlag(NETFS_RREQ_ALL_QUEUED);
         WriteCollect.kick(w);
+    }
+
+    /** Makes the upload stream (stream 0) of a write request active, its cursors at the request's start. */
+    static void startUpload(NetfsIoRequest w) {
+        NetfsIoStream up = w.streams[0];
+        up.active = true;
+        up.issuedTo = w.start;
+        up.collectedTo = w.start;
+        up.dispatchPos.set(w.buffer.head(), 0, 0);
+    }
+
+    /**
+     * Cuts the next upload subrequest from the stream's issue point, as large as the filesystem allows
+     * ({@code prepareWrite}: max length, max segments), queues it and issues it: the one upload loop of
+     * writeback and of direct writes.
+     *
+     * @return the subrequest issued
+     */
+    static NetfsIoSubrequest issueUpload(NetfsIoRequest w) {
+        NetfsInode inode = w.inode;
+        NetfsIoStream up = w.streams[0];
+        NetfsIoSubrequest s = w.newSubrequest(0);
+        s.source = NetfsSource.NETFS_UPLOAD_TO_SERVER;
+        s.start = up.issuedTo;
+        s.len = w.start + w.len - s.start;
+        int r = inode.ops.prepareWrite(s);
+        s.len = Math.min(s.len, Math.min(s.maxLen, BufferedRead.segLimit(w, s.start, s.maxSegs)));
+        s.iter = inode.netfs.takeIter().init(up.dispatchPos, s.len);
+        up.dispatchPos.advance(s.len);
+        up.issuedTo += s.len;
+        s.setFlags(NETFS_SREQ_IN_PROGRESS);
+        synchronized (w.subreqLock) {
+            up.subrequests.addLast(s);
+        }
+        s.issueNanos = System.nanoTime();
+        if (r < 0) {
+            s.terminated(r);
+        } else {
+            inode.ops.issueWrite(s);
+        }
+        return s;
     }
 }

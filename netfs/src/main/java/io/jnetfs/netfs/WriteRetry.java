@@ -2,12 +2,20 @@ package io.jnetfs.netfs;
 
 import static io.jnetfs.netfs.NetfsSreqFlags.NETFS_SREQ_IN_PROGRESS;
 
-import java.util.ArrayDeque;
 
 /**
  * Write retry (the kernel's {@code write_retry.c}): issues the unacknowledged rest of an upload again,
  * after asking the filesystem for its limits again (the server may have changed them) and resplitting
  * the rest to fit. Called only by {@link WriteCollect} on a subrequest not in flight.
+ *
+ * <pre>
+ *   stream 0:  [ W0 acked ][ W1: acked | unacknowledged ][ W2 in flight ]
+ *   retry W1:  prepareWrite again; the unacknowledged rest goes out from the same buffer position
+ *              too big for the new limits: W1 cut to what fits, the rest queued as W1a, W1b... right
+ *              after it (NetfsIoRequest.resplitRest) and issued after W1, so the server receives the
+ *              file's bytes in order and the collected point only moves over acknowledged bytes
+ *   a transient error counts against maxRetries; a short write that made progress does not
+ * </pre>
  */
 final class WriteRetry {
     private WriteRetry() {
@@ -24,45 +32,13 @@ final class WriteRetry {
         s.maxSegs = Integer.MAX_VALUE;
         int r = inode.ops.prepareWrite(s);
         long room = Math.min(s.maxLen, BufferedRead.segLimit(w, s.position(), s.maxSegs));
-        if (r >= 0 && s.remaining() > room) {
-            long end = s.start + s.len;
-            s.len = s.transferred + room;
-            synchronized (w.subreqLock) {
-                ArrayDeque<NetfsIoSubrequest> rest = new ArrayDeque<>();
-                while (!st.subrequests.isEmpty() && st.subrequests.peekLast() != s) {
-                    rest.addFirst(st.subrequests.pollLast());
-                }
-                for (long at = s.start + s.len; at < end; ) {
-                    NetfsIoSubrequest n = w.newSubrequest(st.nr);
-                    n.source = s.source;
-                    n.start = at;
-                    n.len = Math.min(end - at, Math.min(s.maxLen, BufferedRead.segLimit(w, at, s.maxSegs)));
-                    n.iter = inode.netfs.takeIter().init(w.buffer, at - w.buffer.fpos(), n.len);
-                    n.setFlags(NETFS_SREQ_IN_PROGRESS);
-                    st.subrequests.addLast(n);
-                    at += n.len;
-                }
-                st.subrequests.addAll(rest);
-            }
-            // the new pieces go out after this one (in queue order)
-            java.util.List<NetfsIoSubrequest> fresh = new java.util.ArrayList<>();
-            synchronized (w.subreqLock) {
-                boolean after = false;
-                for (NetfsIoSubrequest n : st.subrequests) {
-                    if (after && n.issueNanos == 0) {
-                        fresh.add(n);
-                    }
-                    after |= n == s;
-                }
-            }
-            reissue(w, s, r);
-            for (NetfsIoSubrequest n : fresh) {
-                n.issueNanos = System.nanoTime();
-                inode.ops.issueWrite(n);
-            }
-            return;
-        }
+        java.util.List<NetfsIoSubrequest> fresh = r >= 0 && s.remaining() > room
+                ? w.resplitRest(st.subrequests, s, room) : java.util.List.of();
         reissue(w, s, r);
+        for (NetfsIoSubrequest n : fresh) { // after s: the server sees the bytes in file order
+            n.issueNanos = System.nanoTime();
+            inode.ops.issueWrite(n);
+        }
     }
 
     private static void reissue(NetfsIoRequest w, NetfsIoSubrequest s, int prepared) {

@@ -20,7 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LocalTestFs implements NetfsRequestOps, AutoCloseable {
     final int fd;
-    final long maxLen;
+    /** The most one subrequest may carry; a test may change it between issue and retry. */
+    volatile long maxLen;
+    /** When set, the first issue of each read and write fails transiently and the limit drops to this. */
+    volatile long shrinkTo;
+    /** The largest subrequest issued since the limit last changed. */
+    final AtomicLong maxIssuedSinceShrink = new AtomicLong();
+    private final java.util.Set<NetfsIoSubrequest> failedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
     int shortReadPercent;
     int transientErrorPercent;
     int transientErrno = Errno.ECONNRESET;
@@ -74,7 +80,23 @@ final class LocalTestFs implements NetfsRequestOps, AutoCloseable {
         }
     }
 
+    /** The limit-changing fault: the first issue fails with ECONNRESET and the limit shrinks meanwhile. */
+    private long shrinkFault(NetfsIoSubrequest s) {
+        long to = shrinkTo;
+        if (to > 0 && failedOnce.add(s)) {
+            maxLen = to;
+            maxIssuedSinceShrink.set(0);
+            return -Errno.ECONNRESET;
+        }
+        maxIssuedSinceShrink.accumulateAndGet(s.remaining(), Math::max);
+        return 0;
+    }
+
     private synchronized long decide(NetfsIoSubrequest s) {
+        long shrink = shrinkFault(s);
+        if (shrink < 0) {
+            return shrink;
+        }
         if (permanentErrorAt >= 0 && s.position() <= permanentErrorAt && permanentErrorAt < s.position() + s.remaining()) {
             return -permanentErrno;
         }
@@ -139,7 +161,10 @@ final class LocalTestFs implements NetfsRequestOps, AutoCloseable {
         maxWritesInFlight.accumulateAndGet(now, Math::max);
         long decided;
         synchronized (this) {
-            if (writeErrno != 0) {
+            long shrink = shrinkFault(s);
+            if (shrink < 0) {
+                decided = shrink;
+            } else if (writeErrno != 0) {
                 decided = -writeErrno;
             } else if (random.nextInt(100) < writeTransientPercent) {
                 decided = -transientErrno;

@@ -31,8 +31,11 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private static final ThreadLocal<BvecqIo> IO = ThreadLocal.withInitial(BvecqIo::new);
     private static final ThreadLocal<BvecqIter> ITER = ThreadLocal.withInitial(BvecqIter::new);
 
+    private final CacheFiles owner;
+    private final String name;
     private final String key;
     private final Path path;
+    private final Path meta;
     private final int fd;
     private final CacheOccupancy occupancy;
     private final GranuleRanges ranges = new GranuleRanges(64);
@@ -45,10 +48,13 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private volatile String disabledReason;
     private boolean closed;
 
-    CacheFile(String key, Path path, CacheOccupancy occupancy, long granule, long remoteSize,
-              Executor writer) throws IOException {
+    CacheFile(CacheFiles owner, String name, String key, Path path, Path meta, CacheOccupancy occupancy, long granule,
+              long remoteSize, Executor writer) throws IOException {
+        this.owner = owner;
+        this.name = name;
         this.key = key;
         this.path = path;
+        this.meta = meta;
         this.occupancy = occupancy;
         this.granule = granule;
         this.remoteSize = remoteSize;
@@ -91,6 +97,26 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     /** @param size the remote file's size now (the last granule counts up to it) */
     public void remoteSize(long size) {
         this.remoteSize = size;
+    }
+
+    /**
+     * Records what the server says of the file now (after this client's own writeback: the cache holds
+     * what was written, under the server's new attributes), so the next open keeps the cache file.
+     *
+     * @param coherency the server's attributes after the change
+     * @throws IOException if the record could not be written (the cache is then switched off for the file)
+     */
+    public synchronized void updateCoherency(Coherency coherency) throws IOException {
+        if (closed) {
+            return;
+        }
+        remoteSize = coherency.size();
+        try {
+            java.nio.file.Files.writeString(meta, CacheFiles.record(key, coherency), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            disable("coherency record " + meta + " not written: " + e.getMessage());
+            throw e;
+        }
     }
 
     @Override
@@ -165,8 +191,8 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         long end = fpos + data.length();
         long from = (fpos + granule - 1) / granule * granule;
         long to = end >= remoteSize ? end : end / granule * granule;
-        if (from >= to) {
-            data.release();
+        if (from >= to || !owner.offer(to - from)) {
+            data.release(); // nothing whole to write, or the cache is below its stop threshold
             return;
         }
         pending.register();
@@ -192,6 +218,13 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         long end = pos + s.remaining();
         long r;
         if (!enabled()) {
+            r = s.remaining();
+        } else if (!owner.offer(s.remaining())) {
+            // below the stop threshold: nothing is written, and what the cache held of the range is
+            // stale now (the server gets new bytes there), so it goes
+            synchronized (this) {
+                punch(pos / granule * granule, (end + granule - 1) / granule * granule);
+            }
             r = s.remaining();
         } else {
             try {
@@ -251,8 +284,13 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     }
 
     @Override
-    public synchronized void invalidate() {
-        Native.ftruncate(fd, 0);
+    public void invalidate() {
+        drain(); // a queued write of old data must not land after the truncation
+        synchronized (this) {
+            if (Native.ftruncate(fd, 0) < 0) {
+                disable("ftruncate of the cache file failed");
+            }
+        }
     }
 
     /** Waits for background writes, then closes the descriptor. Idempotent. */
@@ -265,5 +303,11 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         closed = true;
         occupancy.close();
         Native.close(fd);
+        try {
+            java.nio.file.Files.setLastModifiedTime(meta, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException culledOrGone) {
+            // culled by another process: nothing to mark
+        }
+        owner.closed(name);
     }
 }

@@ -26,6 +26,10 @@ public final class P9Netfs {
     private final CacheFiles cache;
     private final String serverId;
     private final int inflight;
+    private final long attrTimeoutNanos;
+
+    /** How long the attributes read from the server are trusted by default (NFS's acregmin). */
+    public static final java.time.Duration DEFAULT_ATTR_TIMEOUT = java.time.Duration.ofSeconds(3);
 
     /**
      * @param client the 9P connection
@@ -35,11 +39,30 @@ public final class P9Netfs {
      * @param inflight RPCs to keep in flight per request, and the most Treads one open file has out at once
      */
     public P9Netfs(P9Client client, Netfs netfs, CacheFiles cache, String serverId, int inflight) {
+        this(client, netfs, cache, serverId, inflight, DEFAULT_ATTR_TIMEOUT);
+    }
+
+    /**
+     * @param client the 9P connection
+     * @param netfs the engine
+     * @param cache the disk cache, or {@code null} for none
+     * @param serverId names the export in cache keys, e.g. {@code 9p://127.0.0.1:564/srv/export}
+     * @param inflight RPCs to keep in flight per request, and the most Treads one open file has out at once
+     * @param attrTimeout how long an open file trusts the attributes it read (NFS's {@code actimeo}):
+     *     a read after that asks the server again (Tgetattr) and, when another client changed the file,
+     *     drops what the page cache and the disk cache hold of it; zero asks before every read
+     */
+    public P9Netfs(P9Client client, Netfs netfs, CacheFiles cache, String serverId, int inflight,
+                   java.time.Duration attrTimeout) {
+        if (attrTimeout.isNegative()) {
+            throw new IllegalArgumentException("invalid attrTimeout=" + attrTimeout);
+        }
         this.client = client;
         this.netfs = netfs;
         this.cache = cache;
         this.serverId = serverId;
         this.inflight = inflight;
+        this.attrTimeoutNanos = attrTimeout.toNanos();
     }
 
     /** @return the 9P connection */
@@ -79,16 +102,21 @@ public final class P9Netfs {
         }
     }
 
+    /** What the server's attributes say of the file's version, for the disk cache and revalidation. */
+    static Coherency coherency(P9Attr a) {
+        return new Coherency(a.qid().version(), a.mtimeSec() * 1_000_000_000L + a.mtimeNsec(), a.size());
+    }
+
     private P9File wrap(String path, Fid fid) throws IOException {
         CacheFile cf = null;
         try {
             P9Attr a = client.getattr(fid);
+            Coherency c = coherency(a);
             if (cache != null) {
-                cf = cache.open(serverId + "#" + a.qid().path(), new Coherency(a.qid().version(),
-                        a.mtimeSec() * 1_000_000_000L + a.mtimeNsec(), a.size()));
+                cf = cache.open(serverId + "#" + a.qid().path(), c); // a cache file of another version is emptied
             }
             NetfsFile f = netfs.open(new P9NetfsOps(client, fid, inflight), a.size(), cf);
-            return new P9File(path, f, fid, cf);
+            return new P9File(path, f, fid, cf, client, c, attrTimeoutNanos);
         } catch (IOException | RuntimeException e) {
             if (cf != null) {
                 cf.close();
