@@ -301,7 +301,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int lopen(Scratch s, ServerFid f, int p9flags, Request r) {
+    public int lopen(Scratch s, ServerFid f, int p9flags, ServerRequest r) {
         int flags = linuxFlags(p9flags) & ~(O_CREAT | O_EXCL);
         if (readOnly && writes(flags)) {
             return -Errno.EROFS;
@@ -373,7 +373,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- data ---------------------------------------------------------------------------------------
 
     @Override
-    public long read(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long read(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
@@ -393,7 +393,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public long write(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long write(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
@@ -414,7 +414,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- attributes --------------------------------------------------------------------------------
 
     @Override
-    public int getattr(Scratch s, ServerFid f, long mask, Request r) {
+    public int getattr(Scratch s, ServerFid f, long mask, ServerRequest r) {
         int rc = fstat(s, f.pathFd);
         if (rc < 0) {
             return rc;
@@ -493,7 +493,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- directories -------------------------------------------------------------------------------
 
     @Override
-    public int readdir(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public int readdir(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
@@ -531,12 +531,12 @@ final class DirExport implements ExportOps, AutoCloseable {
                 }
                 int dtype = d.get(ValueLayout.JAVA_BYTE, e + D_TYPE) & 0xFF;
                 int qt = dtype == DT_DIR ? P9Flags.P9_QTDIR : dtype == DT_LNK ? P9Flags.P9_QTSYMLINK : P9Flags.P9_QTFILE;
-                out.set(Request.U8, at, (byte) qt);
-                out.set(Request.U32, at + 1, 0);
-                out.set(Request.U64, at + 5, d.get(ValueLayout.JAVA_LONG, e));
-                out.set(Request.U64, at + QID_SIZE, d.get(ValueLayout.JAVA_LONG, e + D_OFF));
-                out.set(Request.U8, at + QID_SIZE + 8, (byte) dtype);
-                out.set(Request.U16, at + QID_SIZE + 9, (short) nameLen);
+                out.set(ServerRequest.U8, at, (byte) qt);
+                out.set(ServerRequest.U32, at + 1, 0);
+                out.set(ServerRequest.U64, at + 5, d.get(ValueLayout.JAVA_LONG, e));
+                out.set(ServerRequest.U64, at + QID_SIZE, d.get(ValueLayout.JAVA_LONG, e + D_OFF));
+                out.set(ServerRequest.U8, at + QID_SIZE + 8, (byte) dtype);
+                out.set(ServerRequest.U16, at + QID_SIZE + 9, (short) nameLen);
                 MemorySegment.copy(d, e + D_NAME, out, at + QID_SIZE + 11, nameLen);
                 at += size;
                 e += reclen;
@@ -546,10 +546,10 @@ final class DirExport implements ExportOps, AutoCloseable {
             return -Errno.EINVAL; // count too small for the next entry: an empty reply would mean the end
         }
         int total = (int) at;
-        out.set(Request.U32, 0, total);
-        out.set(Request.U8, 4, (byte) P9Type.Rreaddir);
-        out.set(Request.U16, 5, (short) r.tag);
-        out.set(Request.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
+        out.set(ServerRequest.U32, 0, total);
+        out.set(ServerRequest.U8, 4, (byte) P9Type.Rreaddir);
+        out.set(ServerRequest.U16, 5, (short) r.tag);
+        out.set(ServerRequest.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
         return total;
     }
 
@@ -563,7 +563,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int statfs(Scratch s, ServerFid f, Request r) {
+    public int statfs(Scratch s, ServerFid f, ServerRequest r) {
         int rc = Native.fstatfs(f.pathFd, s.statfsBuf);
         if (rc < 0) {
             return rc;
@@ -588,7 +588,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- names --------------------------------------------------------------------------------------
 
     @Override
-    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, Request r) {
+    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, ServerRequest r) {
         if (readOnly) {
             return -Errno.EROFS;
         }
@@ -609,7 +609,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     /** An Rmkdir/Rsymlink: the qid of the name just made, from {@code fstatat(dirfd, name, NOFOLLOW)}. */
-    private static int qidOfName(Scratch s, ServerFid dir, int replyType, Request r) {
+    private static int qidOfName(Scratch s, ServerFid dir, int replyType, ServerRequest r) {
         int rc = Native.fstatat(dir.pathFd, s.name, s.statBuf, AT_SYMLINK_NOFOLLOW);
         if (rc < 0) {
             return rc;
@@ -669,7 +669,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, Request r) {
+    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, ServerRequest r) {
         if (readOnly) {
             return -Errno.EROFS;
         }
@@ -681,7 +681,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int readlink(Scratch s, ServerFid f, Request r) {
+    public int readlink(Scratch s, ServerFid f, ServerRequest r) {
         if ((f.qidType & P9Flags.P9_QTSYMLINK) == 0) {
             return -Errno.EINVAL;
         }

@@ -68,7 +68,7 @@ public final class P9Server implements AutoCloseable {
     /** The largest msize: a message's data fits one 2 MiB pool folio. */
     public static final int MAX_MSIZE = FolioPool.MAX_FOLIO;
     /** The smallest msize the server grants. */
-    public static final int MIN_MSIZE = Connection.MIN_MSIZE;
+    public static final int MIN_MSIZE = ServerConnection.MIN_MSIZE;
 
     private static final System.Logger LOG = System.getLogger("io.jnetfs.p9.server");
     /** {@code ENFILE}: the system's file table is full (not in {@link Errno}'s table). */
@@ -76,7 +76,7 @@ public final class P9Server implements AutoCloseable {
 
     private final ServerConfig cfg;
     private final Stats stats = new Stats();
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FolioPool pool;
     private DirExport dir;
@@ -120,7 +120,7 @@ public final class P9Server implements AutoCloseable {
             dir = DirExport.open(cfg.root().toString(), cfg.readOnly());
             pool = new FolioPool(poolBytes(cfg));
             if (cfg.ctl()) {
-                zeroes = new DataBuffer(pool, (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(cfg.maxMsize()));
+                zeroes = DataBuffer.allocate(pool, (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(cfg.maxMsize()));
                 zeroes.mem.fill((byte) 0);
                 ctl = new CtlExport(zeroes);
             }
@@ -220,7 +220,7 @@ public final class P9Server implements AutoCloseable {
                 Native.setsockopt(fd, LibC.IPPROTO_TCP(), LibC.TCP_NODELAY(), one, 4);
                 Native.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVTIMEO(), rcv, (int) rcv.byteSize());
                 Native.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDTIMEO(), snd, (int) snd.byteSize());
-                Connection c = new Connection(this, cfg, stats, pool, dir, ctl, fd, peer);
+                ServerConnection c = new ServerConnection(this, cfg, stats, pool, dir, ctl, fd, peer);
                 synchronized (this) {
                     if (closed) {
                         Native.close(fd);
@@ -258,7 +258,7 @@ public final class P9Server implements AutoCloseable {
     }
 
     /** Called by a connection's reader once it is torn down. */
-    void removed(Connection c) {
+    void removed(ServerConnection c) {
         connections.remove(c);
     }
 
@@ -316,7 +316,7 @@ public final class P9Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Connection> open;
+        List<ServerConnection> open;
         synchronized (this) {
             if (closed) {
                 return;
@@ -328,10 +328,10 @@ public final class P9Server implements AutoCloseable {
             Native.shutdown(listenFd, LibC.SHUT_RDWR()); // wakes accept4
         }
         join(acceptor);
-        for (Connection c : open) {
+        for (ServerConnection c : open) {
             c.shutdown();
         }
-        for (Connection c : open) {
+        for (ServerConnection c : open) {
             join(c.readerThread());
         }
         release();

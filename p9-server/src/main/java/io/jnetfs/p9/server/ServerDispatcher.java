@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * (a reply of {@link Scratch#dataReplySize} bytes encoded in the request's data buffer); or
  * {@code -errno} for an Rlerror.
  */
-final class Dispatcher {
+final class ServerDispatcher {
     /** {@link #execute} result: send an Rread. */
     static final int RREAD = Integer.MIN_VALUE;
     /** {@link #execute} result: send the reply in the data buffer. */
@@ -33,12 +33,12 @@ final class Dispatcher {
 
     private static final int NAME_MAX = 255;
 
-    private final Connection conn;
+    private final ServerConnection conn;
     private final DirExport dir;
     private final CtlExport ctl;
     private final ServerFidTable fids;
 
-    Dispatcher(Connection conn, DirExport dir, CtlExport ctl, ServerFidTable fids) {
+    ServerDispatcher(ServerConnection conn, DirExport dir, CtlExport ctl, ServerFidTable fids) {
         this.conn = conn;
         this.dir = dir;
         this.ctl = ctl;
@@ -50,7 +50,7 @@ final class Dispatcher {
      *
      * @return see the class comment
      */
-    int execute(Scratch s, Request r) {
+    int execute(Scratch s, ServerRequest r) {
         if (r.oversize) {
             return -Errno.ENAMETOOLONG; // only names and targets make a request this large
         }
@@ -59,7 +59,7 @@ final class Dispatcher {
             case P9Type.Tread -> read(s, r);
             case P9Type.Twrite -> write(s, r);
             case P9Type.Twalk -> walk(s, r);
-            case P9Type.Tclunk -> clunk(r);
+            case P9Type.Tclunk, P9Type.Tremove -> clunkOrRemove(s, r);
             case P9Type.Tgetattr -> getattr(s, r);
             case P9Type.Tlopen -> lopen(s, r);
             case P9Type.Tlcreate -> lcreate(s, r);
@@ -76,14 +76,13 @@ final class Dispatcher {
             case P9Type.Tsymlink -> symlink(s, r);
             case P9Type.Treadlink -> readlink(s, r);
             case P9Type.Tlink -> link(s, r);
-            case P9Type.Tremove -> remove(s, r);
             default -> -Errno.EOPNOTSUPP; // Txattrwalk, Txattrcreate, Tlock, Tgetlock, Tmknod, R-messages, ...
         };
     }
 
     // ---- session ------------------------------------------------------------------------------------
 
-    private int auth(Request r) {
+    private int auth(ServerRequest r) {
         r.u32();
         r.string();
         r.string();
@@ -92,7 +91,7 @@ final class Dispatcher {
         return r.exact() ? -Errno.ENOENT : -Errno.EPROTO;
     }
 
-    private int attach(Scratch s, Request r) {
+    private int attach(Scratch s, ServerRequest r) {
         int fid = r.u32();
         int afid = r.u32();
         r.string();
@@ -131,11 +130,40 @@ final class Dispatcher {
         return Replies.qid(r, P9Type.Rattach, qt, s.qidVersion, qp);
     }
 
+    // ---- the fid a request names ------------------------------------------------------------------------
+
+    /** An operation on the fid a request names, its other fields decoded into the request. */
+    @FunctionalInterface
+    private interface FidOp {
+        /** @return the reply's size, {@link #RREAD}, {@link #DATA_REPLY} or {@code -errno} */
+        int run(ServerDispatcher d, Scratch s, ServerRequest r, ServerFid f);
+    }
+
+    /**
+     * Looks up {@code fid} (taking a reference for the duration), runs {@code op} on it and puts the
+     * reference whatever happens: every request that names one fid ends here, after its fields were
+     * decoded and checked (so a malformed request is EPROTO and a bad name EINVAL before an unknown
+     * fid is EBADF).
+     *
+     * @return {@code op}'s result, or {@code -EBADF} for an unknown fid
+     */
+    private int onFid(Scratch s, ServerRequest r, int fid, FidOp op) {
+        ServerFid f = fids.get(fid);
+        if (f == null) {
+            return -Errno.EBADF;
+        }
+        try {
+            return op.run(this, s, r, f);
+        } finally {
+            f.put();
+        }
+    }
+
     // ---- fids -----------------------------------------------------------------------------------------
 
-    private int walk(Scratch s, Request r) {
-        int fid = r.u32();
-        int newfid = r.u32();
+    private int walk(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.fid2 = r.u32();
         int n = r.u16();
         if (n > P9Descriptor.MAXWELEM) {
             return r.malformed ? -Errno.EPROTO : -Errno.EINVAL;
@@ -146,58 +174,57 @@ final class Dispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid from = fids.get(fid);
-        if (from == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            if (newfid != fid && fids.contains(newfid)) {
-                return -Errno.EBADF;
-            }
-            ServerFid cur;
-            int walked = 0;
-            if (n == 0) {
-                cur = from.export.clone(s, from);
-                if (cur == null) {
-                    return -s.errno;
-                }
-            } else {
-                cur = from;
-                for (; walked < n; walked++) {
-                    int len = name(r, s.walkNameAt[walked], s.name, true);
-                    ServerFid next = len < 0 ? null : cur.export.walk(s, cur, len);
-                    if (next == null) {
-                        int errno = len < 0 ? -len : s.errno;
-                        if (walked == 0) {
-                            return -errno;
-                        }
-                        break;
-                    }
-                    s.walkQidType[walked] = next.qidType;
-                    s.walkQidVersion[walked] = s.qidVersion;
-                    s.walkQidPath[walked] = next.qidPath;
-                    if (cur != from) {
-                        cur.put();
-                    }
-                    cur = next;
-                }
-                if (walked < n) {
-                    cur.put(); // partial walk: newfid is not made
-                    return rwalk(s, r, walked);
-                }
-            }
-            int rc = fids.put(newfid, cur, newfid == fid);
-            if (rc < 0) {
-                cur.put();
-                return rc;
-            }
-            return rwalk(s, r, walked);
-        } finally {
-            from.put();
-        }
+        r.count = n;
+        return onFid(s, r, r.fid, ServerDispatcher::walkFrom);
     }
 
-    private static int rwalk(Scratch s, Request r, int n) {
+    private int walkFrom(Scratch s, ServerRequest r, ServerFid from) {
+        int newfid = r.fid2;
+        int n = r.count;
+        if (newfid != r.fid && fids.contains(newfid)) {
+            return -Errno.EBADF;
+        }
+        ServerFid cur;
+        int walked = 0;
+        if (n == 0) {
+            cur = from.export.clone(s, from);
+            if (cur == null) {
+                return -s.errno;
+            }
+        } else {
+            cur = from;
+            for (; walked < n; walked++) {
+                int len = name(r, s.walkNameAt[walked], s.name, true);
+                ServerFid next = len < 0 ? null : cur.export.walk(s, cur, len);
+                if (next == null) {
+                    int errno = len < 0 ? -len : s.errno;
+                    if (walked == 0) {
+                        return -errno;
+                    }
+                    break;
+                }
+                s.walkQidType[walked] = next.qidType;
+                s.walkQidVersion[walked] = s.qidVersion;
+                s.walkQidPath[walked] = next.qidPath;
+                if (cur != from) {
+                    cur.put();
+                }
+                cur = next;
+            }
+            if (walked < n) {
+                cur.put(); // partial walk: newfid is not made
+                return rwalk(s, r, walked);
+            }
+        }
+        int rc = fids.put(newfid, cur, newfid == r.fid);
+        if (rc < 0) {
+            cur.put();
+            return rc;
+        }
+        return rwalk(s, r, walked);
+    }
+
+    private static int rwalk(Scratch s, ServerRequest r, int n) {
         int size = HEADER_SIZE + 2 + n * QID_SIZE;
         r.header(size, P9Type.Rwalk);
         r.put16(HEADER_SIZE, n);
@@ -207,7 +234,8 @@ final class Dispatcher {
         return size;
     }
 
-    private int clunk(Request r) {
+    /** Tclunk and Tremove: the fid leaves the table first, whatever the result. */
+    private int clunkOrRemove(Scratch s, ServerRequest r) {
         int fid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
@@ -216,20 +244,10 @@ final class Dispatcher {
         if (f == null) {
             return -Errno.EBADF;
         }
-        f.put();
-        return Replies.empty(r, P9Type.Rclunk);
-    }
-
-    private int remove(Scratch s, Request r) {
-        int fid = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        ServerFid f = fids.remove(fid); // Tremove clunks the fid whatever the result
-        if (f == null) {
-            return -Errno.EBADF;
-        }
         try {
+            if (r.type == P9Type.Tclunk) {
+                return Replies.empty(r, P9Type.Rclunk);
+            }
             int rc = f.export.remove(s, f);
             return rc < 0 ? rc : Replies.empty(r, P9Type.Rremove);
         } finally {
@@ -237,255 +255,184 @@ final class Dispatcher {
         }
     }
 
-    private int lopen(Scratch s, Request r) {
-        int fid = r.u32();
-        int flags = r.u32();
+    private int lopen(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.flags = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return f.export.lopen(s, f, flags, r);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.lopen(s1, f, r1.flags, r1));
     }
 
-    private int lcreate(Scratch s, Request r) {
-        int fid = r.u32();
+    private int lcreate(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         long name = r.string();
-        int flags = r.u32();
-        int mode = r.u32();
-        int gid = r.u32();
+        r.flags = r.u32();
+        r.mode = r.u32();
+        r.gid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        int len = name(r, name, s.name, false);
-        if (len < 0) {
-            return len;
+        r.nameLen = name(r, name, s.name, false);
+        if (r.nameLen < 0) {
+            return r.nameLen;
         }
-        ServerFid d = fids.get(fid);
-        if (d == null) {
-            return -Errno.EBADF;
+        return onFid(s, r, r.fid, ServerDispatcher::lcreateIn);
+    }
+
+    private int lcreateIn(Scratch s, ServerRequest r, ServerFid dir) {
+        ServerFid nf = dir.export.lcreate(s, dir, r.nameLen, r.flags, r.mode, r.gid);
+        if (nf == null) {
+            return -s.errno;
         }
-        try {
-            ServerFid nf = d.export.lcreate(s, d, len, flags, mode, gid);
-            if (nf == null) {
-                return -s.errno;
-            }
-            int qt = nf.qidType;
-            long qp = nf.qidPath;
-            int rc = fids.put(fid, nf, true); // the fid now names the new, opened file
-            if (rc < 0) {
-                nf.put();
-                return rc;
-            }
-            return Replies.lopen(r, P9Type.Rlcreate, qt, s.qidVersion, qp, 0);
-        } finally {
-            d.put();
+        int qt = nf.qidType;
+        long qp = nf.qidPath;
+        int rc = fids.put(r.fid, nf, true); // the fid now names the new, opened file
+        if (rc < 0) {
+            nf.put();
+            return rc;
         }
+        return Replies.lopen(r, P9Type.Rlcreate, qt, s.qidVersion, qp, 0);
     }
 
     // ---- data -------------------------------------------------------------------------------------------
 
-    private int read(Scratch s, Request r) {
-        int fid = r.u32();
-        long offset = r.u64();
+    private int read(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.offset = r.u64();
         long count = Integer.toUnsignedLong(r.u32());
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        if (offset < 0) {
+        if (r.offset < 0) {
             return -Errno.EINVAL;
         }
-        int max = conn.msize() - P9Descriptor.RREAD_HEADER_SIZE;
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            long n = f.export.read(s, f, offset, (int) Math.min(count, max), r);
+        r.count = (int) Math.min(count, conn.msize() - P9Descriptor.RREAD_HEADER_SIZE);
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
+            long n = f.export.read(s1, f, r1.offset, r1.count, r1);
             if (n < 0) {
                 return (int) n;
             }
-            s.readCount = n;
+            s1.readCount = n;
             return RREAD;
-        } finally {
-            f.put();
-        }
+        });
     }
 
-    private int write(Scratch s, Request r) {
-        if (r.writeOffset < 0) {
+    private int write(Scratch s, ServerRequest r) {
+        if (r.offset < 0) { // fid, offset and count were decoded by the receiver, with the payload
             return -Errno.EINVAL;
         }
-        ServerFid f = fids.get(r.writeFid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            long n = f.export.write(s, f, r.writeOffset, r.writeCount, r);
-            return n < 0 ? (int) n : Replies.rwrite(r, (int) n);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
+            long n = f.export.write(s1, f, r1.offset, r1.count, r1);
+            return n < 0 ? (int) n : Replies.rwrite(r1, (int) n);
+        });
     }
 
-    private int readdir(Scratch s, Request r) {
-        int fid = r.u32();
-        long offset = r.u64();
+    private int readdir(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.offset = r.u64();
         long count = Integer.toUnsignedLong(r.u32());
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        int max = conn.msize() - P9Descriptor.RREADDIR_HEADER_SIZE;
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            int n = f.export.readdir(s, f, offset, (int) Math.min(count, max), r);
+        r.count = (int) Math.min(count, conn.msize() - P9Descriptor.RREADDIR_HEADER_SIZE);
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
+            int n = f.export.readdir(s1, f, r1.offset, r1.count, r1);
             if (n < 0) {
                 return n;
             }
-            s.dataReplySize = n;
+            s1.dataReplySize = n;
             return DATA_REPLY;
-        } finally {
-            f.put();
-        }
+        });
     }
 
-    private int fsync(Scratch s, Request r) {
-        int fid = r.u32();
-        int datasync = r.u32();
+    private int fsync(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.flags = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            int rc = f.export.fsync(s, f, datasync != 0);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Rfsync);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
+            int rc = f.export.fsync(s1, f, r1.flags != 0);
+            return rc < 0 ? rc : Replies.empty(r1, P9Type.Rfsync);
+        });
     }
 
     // ---- attributes ------------------------------------------------------------------------------------
 
-    private int getattr(Scratch s, Request r) {
-        int fid = r.u32();
-        long mask = r.u64();
+    private int getattr(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.mask = r.u64();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return f.export.getattr(s, f, mask, r);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.getattr(s1, f, r1.mask, r1));
     }
 
-    private int setattr(Scratch s, Request r) {
-        int fid = r.u32();
-        int valid = r.u32();
-        int mode = r.u32();
-        int uid = r.u32();
-        int gid = r.u32();
-        long size = r.u64();
-        long atimeSec = r.u64();
-        long atimeNsec = r.u64();
-        long mtimeSec = r.u64();
-        long mtimeNsec = r.u64();
+    private int setattr(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        r.valid = r.u32();
+        r.mode = r.u32();
+        r.uid = r.u32();
+        r.gid = r.u32();
+        r.attrSize = r.u64();
+        r.atimeSec = r.u64();
+        r.atimeNsec = r.u64();
+        r.mtimeSec = r.u64();
+        r.mtimeNsec = r.u64();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            int rc = f.export.setattr(s, f, valid, mode, uid, gid, size, atimeSec, atimeNsec, mtimeSec, mtimeNsec);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Rsetattr);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
+            int rc = f.export.setattr(s1, f, r1.valid, r1.mode, r1.uid, r1.gid, r1.attrSize, r1.atimeSec, r1.atimeNsec,
+                    r1.mtimeSec, r1.mtimeNsec);
+            return rc < 0 ? rc : Replies.empty(r1, P9Type.Rsetattr);
+        });
     }
 
-    private int statfs(Scratch s, Request r) {
-        int fid = r.u32();
+    private int statfs(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return f.export.statfs(s, f, r);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.statfs(s1, f, r1));
     }
 
     // ---- names ------------------------------------------------------------------------------------------
 
-    private int mkdir(Scratch s, Request r) {
-        int dfid = r.u32();
+    private int mkdir(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         long name = r.string();
-        int mode = r.u32();
-        int gid = r.u32();
+        r.mode = r.u32();
+        r.gid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        int len = name(r, name, s.name, false);
-        if (len < 0) {
-            return len;
+        r.nameLen = name(r, name, s.name, false);
+        if (r.nameLen < 0) {
+            return r.nameLen;
         }
-        ServerFid d = fids.get(dfid);
-        if (d == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return d.export.mkdir(s, d, len, mode, gid, r);
-        } finally {
-            d.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, dir) -> dir.export.mkdir(s1, dir, r1.nameLen, r1.mode, r1.gid, r1));
     }
 
-    private int unlinkat(Scratch s, Request r) {
-        int dfid = r.u32();
+    private int unlinkat(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         long name = r.string();
-        int flags = r.u32();
+        r.flags = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        int len = name(r, name, s.name, false);
-        if (len < 0) {
-            return len;
+        r.nameLen = name(r, name, s.name, false);
+        if (r.nameLen < 0) {
+            return r.nameLen;
         }
-        ServerFid d = fids.get(dfid);
-        if (d == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            int rc = d.export.unlinkat(s, d, len, flags);
-            return rc < 0 ? rc : Replies.empty(r, P9Type.Runlinkat);
-        } finally {
-            d.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, dir) -> {
+            int rc = dir.export.unlinkat(s1, dir, r1.nameLen, r1.flags);
+            return rc < 0 ? rc : Replies.empty(r1, P9Type.Runlinkat);
+        });
     }
 
-    private int renameat(Scratch s, Request r) {
+    private int renameat(Scratch s, ServerRequest r) {
         int oldDfid = r.u32();
         long oldName = r.string();
         int newDfid = r.u32();
@@ -501,7 +448,7 @@ final class Dispatcher {
         return twoFids(s, r, oldDfid, newDfid, P9Type.Rrenameat);
     }
 
-    private int rename(Scratch s, Request r) {
+    private int rename(Scratch s, ServerRequest r) {
         int fid = r.u32();
         int dfid = r.u32();
         long name = r.string();
@@ -515,17 +462,17 @@ final class Dispatcher {
         return twoFids(s, r, fid, dfid, P9Type.Rrename);
     }
 
-    private int symlink(Scratch s, Request r) {
-        int dfid = r.u32();
+    private int symlink(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         long name = r.string();
         long target = r.string();
-        int gid = r.u32();
+        r.gid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        int len = name(r, name, s.name, false);
-        if (len < 0) {
-            return len;
+        r.nameLen = name(r, name, s.name, false);
+        if (r.nameLen < 0) {
+            return r.nameLen;
         }
         int tlen = r.stringLength(target);
         if (tlen == 0) {
@@ -540,34 +487,18 @@ final class Dispatcher {
             }
         }
         Scratch.cString(r.mem, target, tlen, s.name2);
-        ServerFid d = fids.get(dfid);
-        if (d == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return d.export.symlink(s, d, len, gid, r);
-        } finally {
-            d.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, dir) -> dir.export.symlink(s1, dir, r1.nameLen, r1.gid, r1));
     }
 
-    private int readlink(Scratch s, Request r) {
-        int fid = r.u32();
+    private int readlink(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        ServerFid f = fids.get(fid);
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        try {
-            return f.export.readlink(s, f, r);
-        } finally {
-            f.put();
-        }
+        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.readlink(s1, f, r1));
     }
 
-    private int link(Scratch s, Request r) {
+    private int link(Scratch s, ServerRequest r) {
         int dfid = r.u32();
         int fid = r.u32();
         long name = r.string();
@@ -586,42 +517,37 @@ final class Dispatcher {
      * refuses two exports ({@code EXDEV}), runs the export's operation on them in that order and
      * answers with the empty reply {@code reply}; releases both fids whatever happens.
      */
-    private int twoFids(Scratch s, Request r, int fidA, int fidB, int reply) {
-        ServerFid a = fids.get(fidA);
-        if (a == null) {
-            return -Errno.EBADF;
-        }
-        ServerFid b = fids.get(fidB);
-        if (b == null) {
-            a.put();
-            return -Errno.EBADF;
-        }
-        try {
+    private int twoFids(Scratch s, ServerRequest r, int fidA, int fidB, int reply) {
+        r.fid2 = fidB;
+        r.flags = reply;
+        return onFid(s, r, fidA, ServerDispatcher::withSecondFid);
+    }
+
+    private int withSecondFid(Scratch s, ServerRequest r, ServerFid a) {
+        int reply = r.flags;
+        return onFid(s, r, r.fid2, (d, s1, r1, b) -> {
             if (a.export != b.export) {
                 return -Errno.EXDEV;
             }
             int rc = switch (reply) {
-                case P9Type.Rrenameat -> a.export.renameat(s, a, b);
-                case P9Type.Rrename -> a.export.rename(s, a, b);
-                case P9Type.Rlink -> a.export.link(s, a, b);
+                case P9Type.Rrenameat -> a.export.renameat(s1, a, b);
+                case P9Type.Rrename -> a.export.rename(s1, a, b);
+                case P9Type.Rlink -> a.export.link(s1, a, b);
                 default -> throw new IllegalArgumentException("not a two-fid reply: " + reply);
             };
-            return rc < 0 ? rc : Replies.empty(r, reply);
-        } finally {
-            b.put();
-            a.put();
-        }
+            return rc < 0 ? rc : Replies.empty(r1, reply);
+        });
     }
 
     /**
      * Checks a name of the request and copies it, NUL-terminated, into {@code dst}.
      *
-     * @param at where its bytes start ({@link Request#string()})
+     * @param at where its bytes start ({@link ServerRequest#string()})
      * @param dots whether "." and ".." are allowed (walks)
      * @return its length, or {@code -EINVAL} (empty, '/' or NUL inside, or a refused dot name),
      *     {@code -ENAMETOOLONG}
      */
-    static int name(Request r, long at, MemorySegment dst, boolean dots) {
+    static int name(ServerRequest r, long at, MemorySegment dst, boolean dots) {
         int len = r.stringLength(at);
         if (len == 0) {
             return -Errno.EINVAL;
