@@ -103,6 +103,7 @@ final class CtlExport implements ExportOps {
         if (!f.isOpen()) {
             return -Errno.EBADF;
         }
+        s.readSpliced = false;
         return switch (f.node) {
             case ZERO -> {
                 s.readChain = zeroes.chain;

@@ -79,15 +79,24 @@ final class DirExport implements ExportOps, AutoCloseable {
 
     private static final int O_EXCL = LibC.O_EXCL();
 
+    /**
+     * The smallest Tread whose data is spliced: below, one {@code preadv2} into a data buffer and one
+     * {@code sendmsg} cost less than the three calls of a splice (fill, header, drain).
+     */
+    static final int SPLICE_MIN = 16 << 10;
+
     private final boolean readOnly;
+    /** The largest Rread splice must carry (the server's msize), or 0: splice is off. */
+    private final int spliceMax;
     private final int umask;
     private final String rootPath;
     private final int rootFd;
     private final int procFd;
     private boolean closed;
 
-    private DirExport(boolean readOnly, int umask, String rootPath, int rootFd, int procFd) {
+    private DirExport(boolean readOnly, int spliceMax, int umask, String rootPath, int rootFd, int procFd) {
         this.readOnly = readOnly;
+        this.spliceMax = spliceMax;
         this.umask = umask;
         this.rootPath = rootPath;
         this.rootFd = rootFd;
@@ -98,9 +107,10 @@ final class DirExport implements ExportOps, AutoCloseable {
      * Opens the root ({@code O_PATH | O_DIRECTORY}) and {@code /proc/self/fd}.
      *
      * @param root the directory, an absolute real path
+     * @param spliceMax the largest Rread data to splice from files (the server's msize), 0 to copy every read
      * @throws IOException naming the call that failed
      */
-    static DirExport open(String root, boolean readOnly) throws IOException {
+    static DirExport open(String root, boolean readOnly, int spliceMax) throws IOException {
         int rfd;
         int pfd;
         try (Arena a = Arena.ofConfined()) {
@@ -114,7 +124,7 @@ final class DirExport implements ExportOps, AutoCloseable {
                 throw Errors.pathException("open(O_PATH | O_DIRECTORY)", "/proc/self/fd", -pfd);
             }
         }
-        return new DirExport(readOnly, umask(), root, rfd, pfd);
+        return new DirExport(readOnly, spliceMax, umask(), root, rfd, pfd);
     }
 
     /** The process's umask, from {@code /proc/self/status} (022 if it cannot be read). */
@@ -379,8 +389,23 @@ final class DirExport implements ExportOps, AutoCloseable {
             return -Errno.EBADF;
         }
         s.readChain = r.data.chain;
+        s.readSpliced = false;
         if (count == 0) {
             return 0;
+        }
+        if (spliceMax > 0 && count >= SPLICE_MIN && !f.noSplice) {
+            SplicePipe p = s.pipe(spliceMax);
+            if (p != null && p.usable() && p.fits(offset, count)) {
+                long n = p.fill(fd, offset, count);
+                if (n >= 0) {
+                    s.readSpliced = n > 0;
+                    return n;
+                }
+                if (n != -Errno.EINVAL) {
+                    return n;
+                }
+                f.noSplice = true; // this file cannot be spliced (a special file): copy it, now and after
+            }
         }
         try {
             long n = s.io.preadv2(fd, s.iter.init(r.data.chain, 0, count), count, offset, 0);

@@ -117,7 +117,7 @@ public final class P9Server implements AutoCloseable {
         started = true;
         boolean ok = false;
         try {
-            dir = DirExport.open(cfg.root().toString(), cfg.readOnly());
+            dir = DirExport.open(cfg.root().toString(), cfg.readOnly(), cfg.splice() ? cfg.maxMsize() : 0);
             pool = new FolioPool(poolBytes(cfg));
             if (cfg.ctl()) {
                 zeroes = DataBuffer.allocate(pool, (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(cfg.maxMsize()));
@@ -386,6 +386,7 @@ public final class P9Server implements AutoCloseable {
         private int maxRequests = 64;
         private long maxInFlightBytes = 4L << 20;
         private int workers = 2;
+        private boolean splice = true;
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration messageTimeout = Duration.ofSeconds(30);
 
@@ -523,6 +524,22 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Whether Rread data is spliced.
+         *
+         * @param splice true (the default): a Tread of a regular file of at least 16 KiB is answered by
+         *     splicing the file's pages into a pipe and from the pipe into the socket (after the Rread
+         *     header, sent with {@code MSG_MORE}), so the data is never copied through user space;
+         *     smaller reads, reads a pipe cannot hold, files that cannot be spliced and the {@code ctl}
+         *     export take the copying path ({@code preadv2} into a data buffer, one {@code sendmsg}).
+         *     false: every Tread takes the copying path
+         * @return this
+         */
+        public Builder splice(boolean splice) {
+            this.splice = splice;
+            return this;
+        }
+
+        /**
          * The idle timeout.
          *
          * @param idleTimeout close a connection with nothing in flight that sends nothing this long
@@ -569,7 +586,7 @@ public final class P9Server implements AutoCloseable {
                 throw new IllegalArgumentException("invalid host=" + host + " (an IPv4 address)");
             }
             return new P9Server(new ServerConfig(real, a.getHostAddress(), port, readOnly, msize, ctl, maxConnections,
-                    maxFids, maxRequests, maxInFlightBytes, workers, idleTimeout.toNanos(), messageTimeout.toNanos()));
+                    maxFids, maxRequests, maxInFlightBytes, workers, splice, idleTimeout.toNanos(), messageTimeout.toNanos()));
         }
     }
 }

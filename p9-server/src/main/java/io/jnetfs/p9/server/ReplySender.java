@@ -14,7 +14,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <pre>
  *   small reply:  sendmsg [reply]                                   (from the slot, or Scratch#reply)
- *   Rread:        sendmsg [header[11], data iovecs]                 ONE message
+ *   Rread:        sendmsg [header[11], data iovecs]                 ONE message (copying path)
+ *   Rread:        sendmsg [header[11]] MSG_MORE, splice pipe -&gt; socket  (spliced, see SplicePipe)
  *   Rreaddir:     sendmsg [reply encoded in the data buffer]
  * </pre>
  *
@@ -71,6 +72,10 @@ final class ReplySender {
         long n = s.readCount;
         r.header((int) (P9Descriptor.RREAD_HEADER_SIZE + n), P9Type.Rread);
         r.put32(HEADER_SIZE, (int) n);
+        if (s.readSpliced) {
+            rreadSpliced(s, r, n);
+            return;
+        }
         boolean ok;
         synchronized (sendLock) {
             if (conn.closing()) {
@@ -89,6 +94,30 @@ final class ReplySender {
         stats.bytesRead.add(n);
         if (!ok) {
             fail("sending an Rread failed or timed out");
+        }
+    }
+
+    /**
+     * An Rread whose data waits in the thread's pipe: the header by {@code sendmsg} with
+     * {@code MSG_MORE} (TCP holds it for the data), then the pipe spliced into the socket.
+     */
+    private void rreadSpliced(Scratch s, ServerRequest r, long n) {
+        SplicePipe p = s.pipe();
+        int rc;
+        synchronized (sendLock) {
+            if (conn.closing()) {
+                return; // the pipe keeps the bytes; its next fill starts with a new one
+            }
+            rc = s.send(fd, r.address, P9Descriptor.RREAD_HEADER_SIZE, Scratch.MSG_MORE);
+            if (rc == 0) {
+                rc = p.drainTo(fd);
+            }
+        }
+        stats.rreads.increment();
+        stats.rreadSplices.increment();
+        stats.bytesRead.add(n);
+        if (rc < 0) {
+            fail("splicing an Rread: " + Errno.name(-rc));
         }
     }
 
