@@ -388,9 +388,9 @@ final class DirExport implements ExportOps, AutoCloseable {
         if (fd < 0) {
             return -Errno.EBADF;
         }
-        s.readChain = r.data.chain;
         s.readSpliced = false;
         if (count == 0) {
+            s.readChain = null;
             return 0;
         }
         if (spliceMax > 0 && count >= SPLICE_MIN && !f.noSplice) {
@@ -407,6 +407,10 @@ final class DirExport implements ExportOps, AutoCloseable {
                 f.noSplice = true; // this file cannot be spliced (a special file): copy it, now and after
             }
         }
+        if (r.data == null && (r.data = r.owner.takeData()) == null) {
+            return -Errno.ENOMEM; // closing, or the pool has no memory at all
+        }
+        s.readChain = r.data.chain;
         try {
             long n = s.io.preadv2(fd, s.iter.init(r.data.chain, 0, count), count, offset, 0);
             return n == BvecqIo.WOULD_BLOCK ? -Errno.EAGAIN : n;

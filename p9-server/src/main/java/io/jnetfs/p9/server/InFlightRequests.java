@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * What one connection has in flight, under one monitor: the request slots, the data buffers, the
@@ -18,9 +19,11 @@ import java.util.List;
  *   data:    freeData ⇄ held by a slot (Tread, Treaddir, Twrite); at most dataMax of dataSize bytes
  * </pre>
  *
- * <p>Every wait here (a free slot for the reader, a data buffer, work for a worker, nothing in flight
- * for Tversion) ends when what it waits for comes back or when {@link #close()} is called; every
- * change that may end a wait calls {@code notifyAll}.
+ * <p>Two kinds of waiting, kept apart so that a completion wakes no worker and a queued request wakes
+ * one worker, not everybody: the reader waits on this monitor (a free slot, a data buffer, nothing in
+ * flight for Tversion), woken by {@code notifyAll} only while one waits ({@code waiters}); idle
+ * workers park on a stack of their own ({@code idle}), and {@link #queue} unparks the top one. Every
+ * wait ends when {@link #close()} is called.
  */
 final class InFlightRequests {
     private static final System.Logger LOG = System.getLogger("io.jnetfs.p9.server");
@@ -40,7 +43,14 @@ final class InFlightRequests {
     private int dataCount;
     private int dataMax;
     private long dataSize;
+    /** Idle workers, parked: {@link #queue} unparks the last one pushed. */
+    private final Thread[] idle;
     private int idleWorkers;
+    /**
+     * Threads waiting on this monitor: the reader, and a thread that runs a Tread on the copying path
+     * while every data buffer is out (only while one waits do changes call {@code notifyAll}).
+     */
+    private int waiters;
     private int flying;
     private volatile boolean closing;
 
@@ -48,6 +58,7 @@ final class InFlightRequests {
         this.cfg = cfg;
         this.pool = pool;
         this.peer = peer;
+        this.idle = new Thread[Math.max(1, cfg.workers())];
     }
 
     /** {@return whether {@link #close()} was called} */
@@ -59,6 +70,9 @@ final class InFlightRequests {
     synchronized void close() {
         closing = true;
         notifyAll();
+        for (int i = 0; i < idleWorkers; i++) {
+            LockSupport.unpark(idle[i]);
+        }
     }
 
     /** {@return the number of requests run or queued and not yet complete} */
@@ -66,12 +80,23 @@ final class InFlightRequests {
         return flying;
     }
 
+    /** The reader waits for a change (called holding the monitor). */
     private void waitHere() {
+        waiters++;
         try {
             wait();
         } catch (InterruptedException e) {
             closing = true;
             Thread.currentThread().interrupt();
+        } finally {
+            waiters--;
+        }
+    }
+
+    /** Wakes the reader if it waits for a change just made (called holding the monitor). */
+    private void wakeReader() {
+        if (waiters > 0) {
+            notifyAll();
         }
     }
 
@@ -90,7 +115,7 @@ final class InFlightRequests {
                 return r;
             }
             if (slots.size() < cfg.maxRequests()) {
-                r = new ServerRequest(arena.allocate(ServerRequest.SMALL, 8));
+                r = new ServerRequest(arena.allocate(ServerRequest.SMALL, 8), this);
                 slots.add(r);
                 return r;
             }
@@ -111,7 +136,7 @@ final class InFlightRequests {
     private void freeLocked(ServerRequest r) {
         r.state = ServerRequest.FREE;
         freeRequests.addFirst(r);
-        notifyAll();
+        wakeReader();
     }
 
     /** {@code r} runs now on the calling thread. */
@@ -129,11 +154,13 @@ final class InFlightRequests {
         r.state = ServerRequest.QUEUED;
         flying++;
         queue.addLast(r);
-        if (idleWorkers == 0 && workersRunning < cfg.workers()) {
-            return true;
+        if (idleWorkers > 0) {
+            Thread w = idle[--idleWorkers];
+            idle[idleWorkers] = null;
+            LockSupport.unpark(w);
+            return false;
         }
-        notifyAll();
-        return false;
+        return workersRunning < cfg.workers();
     }
 
     /**
@@ -141,21 +168,34 @@ final class InFlightRequests {
      *
      * @return the request, now RUNNING, or null when closing
      */
-    synchronized ServerRequest next() {
-        while (queue.isEmpty() && !closing) {
-            idleWorkers++;
-            try {
-                waitHere();
-            } finally {
-                idleWorkers--;
+    ServerRequest next() {
+        Thread me = Thread.currentThread();
+        while (true) {
+            synchronized (this) {
+                if (closing) {
+                    return null;
+                }
+                ServerRequest r = queue.pollFirst();
+                if (r != null) {
+                    r.state = ServerRequest.RUNNING;
+                    return r;
+                }
+                if (!isIdle(me)) {
+                    idle[idleWorkers++] = me; // queue() pops and unparks it
+                }
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** {@return whether {@code w} is on the idle stack} (a spurious wake-up leaves it there) */
+    private boolean isIdle(Thread w) {
+        for (int i = 0; i < idleWorkers; i++) {
+            if (idle[i] == w) {
+                return true;
             }
         }
-        if (closing) {
-            return null;
-        }
-        ServerRequest r = queue.pollFirst();
-        r.state = ServerRequest.RUNNING;
-        return r;
+        return false;
     }
 
     /**
@@ -227,7 +267,8 @@ final class InFlightRequests {
     // ---- data buffers ---------------------------------------------------------------------------------
 
     /**
-     * A data buffer for a Tread, Treaddir or Twrite: a free one, a new one while under the connection's
+     * A data buffer for a Twrite or Treaddir (taken by the receiver) or a Tread on the copying path
+     * (taken when it runs; a spliced Tread needs none): a free one, a new one while under the connection's
      * bytes in flight and while the pool has memory, else waits for one to come back.
      *
      * @return the buffer, or null if closing or the pool has no memory for the connection's first

@@ -76,6 +76,12 @@ final class ReplySender {
             rreadSpliced(s, r, n);
             return;
         }
+        if (n == 0) { // end of file: the header alone
+            send(s, r.address, P9Descriptor.RREAD_HEADER_SIZE);
+            stats.rreads.increment();
+            stats.rreadSendmsgs.increment();
+            return;
+        }
         boolean ok;
         synchronized (sendLock) {
             if (conn.closing()) {

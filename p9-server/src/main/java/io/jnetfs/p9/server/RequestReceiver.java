@@ -101,7 +101,7 @@ final class RequestReceiver {
             rc = discard(s, r, body);
         } else {
             rc = recvFully(s, r.address + HEADER_SIZE, body, false);
-            if (rc >= 0 && (type == P9Type.Tread || type == P9Type.Treaddir)) {
+            if (rc >= 0 && type == P9Type.Treaddir) { // a Tread takes one only if it is copied
                 r.data = inFlight.takeData();
             }
         }

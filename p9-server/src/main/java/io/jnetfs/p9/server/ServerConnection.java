@@ -268,7 +268,7 @@ final class ServerConnection {
     }
 
     private static boolean needsData(int type) {
-        return type == P9Type.Tread || type == P9Type.Twrite || type == P9Type.Treaddir;
+        return type == P9Type.Twrite || type == P9Type.Treaddir;
     }
 
     // ---- teardown ---------------------------------------------------------------------------------

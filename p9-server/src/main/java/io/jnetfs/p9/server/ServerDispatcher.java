@@ -132,31 +132,75 @@ final class ServerDispatcher {
 
     // ---- the fid a request names ------------------------------------------------------------------------
 
-    /** An operation on the fid a request names, its other fields decoded into the request. */
-    @FunctionalInterface
-    private interface FidOp {
-        /** @return the reply's size, {@link #RREAD}, {@link #DATA_REPLY} or {@code -errno} */
-        int run(ServerDispatcher d, Scratch s, ServerRequest r, ServerFid f);
-    }
-
     /**
-     * Looks up {@code fid} (taking a reference for the duration), runs {@code op} on it and puts the
-     * reference whatever happens: every request that names one fid ends here, after its fields were
-     * decoded and checked (so a malformed request is EPROTO and a bad name EINVAL before an unknown
-     * fid is EBADF).
+     * Looks up {@code fid} (taking a reference for the duration), runs the request's operation on it
+     * ({@link #run}) and puts the reference whatever happens: every request that names a fid ends here,
+     * after its fields were decoded and checked (so a malformed request is EPROTO and a bad name EINVAL
+     * before an unknown fid is EBADF). A switch on the message type rather than an interface call: at
+     * each call site the type is known, so the JIT inlines the one operation (a lambda per operation made
+     * this call megamorphic, and left the downcalls' capture slices allocated on the data path).
      *
-     * @return {@code op}'s result, or {@code -EBADF} for an unknown fid
+     * @return the operation's result, or {@code -EBADF} for an unknown fid
      */
-    private int onFid(Scratch s, ServerRequest r, int fid, FidOp op) {
+    private int onFid(Scratch s, ServerRequest r, int fid) {
         ServerFid f = fids.get(fid);
         if (f == null) {
             return -Errno.EBADF;
         }
         try {
-            return op.run(this, s, r, f);
+            return run(s, r, f);
         } finally {
             f.put();
         }
+    }
+
+    /** The operation of {@code r} on its looked-up fid {@code f} (the second one for two-fid requests). */
+    private int run(Scratch s, ServerRequest r, ServerFid f) {
+        return switch (r.type) {
+            case P9Type.Tread -> {
+                long n = f.export.read(s, f, r.offset, r.count, r);
+                if (n < 0) {
+                    yield (int) n;
+                }
+                s.readCount = n;
+                yield RREAD;
+            }
+            case P9Type.Twrite -> {
+                long n = f.export.write(s, f, r.offset, r.count, r);
+                yield n < 0 ? (int) n : Replies.rwrite(r, (int) n);
+            }
+            case P9Type.Twalk -> walkFrom(s, r, f);
+            case P9Type.Tgetattr -> f.export.getattr(s, f, r.mask, r);
+            case P9Type.Tlopen -> f.export.lopen(s, f, r.flags, r);
+            case P9Type.Tlcreate -> lcreateIn(s, r, f);
+            case P9Type.Treaddir -> {
+                int n = f.export.readdir(s, f, r.offset, r.count, r);
+                if (n < 0) {
+                    yield n;
+                }
+                s.dataReplySize = n;
+                yield DATA_REPLY;
+            }
+            case P9Type.Tsetattr -> {
+                int rc = f.export.setattr(s, f, r.valid, r.mode, r.uid, r.gid, r.attrSize, r.atimeSec, r.atimeNsec,
+                        r.mtimeSec, r.mtimeNsec);
+                yield rc < 0 ? rc : Replies.empty(r, P9Type.Rsetattr);
+            }
+            case P9Type.Tfsync -> {
+                int rc = f.export.fsync(s, f, r.flags != 0);
+                yield rc < 0 ? rc : Replies.empty(r, P9Type.Rfsync);
+            }
+            case P9Type.Tstatfs -> f.export.statfs(s, f, r);
+            case P9Type.Tmkdir -> f.export.mkdir(s, f, r.nameLen, r.mode, r.gid, r);
+            case P9Type.Tunlinkat -> {
+                int rc = f.export.unlinkat(s, f, r.nameLen, r.flags);
+                yield rc < 0 ? rc : Replies.empty(r, P9Type.Runlinkat);
+            }
+            case P9Type.Tsymlink -> f.export.symlink(s, f, r.nameLen, r.gid, r);
+            case P9Type.Treadlink -> f.export.readlink(s, f, r);
+            case P9Type.Trenameat, P9Type.Trename, P9Type.Tlink -> secondFid(s, r, f);
+            default -> throw new IllegalStateException("no fid operation for " + P9Type.name(r.type));
+        };
     }
 
     // ---- fids -----------------------------------------------------------------------------------------
@@ -175,7 +219,7 @@ final class ServerDispatcher {
             return -Errno.EPROTO;
         }
         r.count = n;
-        return onFid(s, r, r.fid, ServerDispatcher::walkFrom);
+        return onFid(s, r, r.fid);
     }
 
     private int walkFrom(Scratch s, ServerRequest r, ServerFid from) {
@@ -261,7 +305,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.lopen(s1, f, r1.flags, r1));
+        return onFid(s, r, r.fid);
     }
 
     private int lcreate(Scratch s, ServerRequest r) {
@@ -277,7 +321,7 @@ final class ServerDispatcher {
         if (r.nameLen < 0) {
             return r.nameLen;
         }
-        return onFid(s, r, r.fid, ServerDispatcher::lcreateIn);
+        return onFid(s, r, r.fid);
     }
 
     private int lcreateIn(Scratch s, ServerRequest r, ServerFid dir) {
@@ -308,24 +352,14 @@ final class ServerDispatcher {
             return -Errno.EINVAL;
         }
         r.count = (int) Math.min(count, conn.msize() - P9Descriptor.RREAD_HEADER_SIZE);
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
-            long n = f.export.read(s1, f, r1.offset, r1.count, r1);
-            if (n < 0) {
-                return (int) n;
-            }
-            s1.readCount = n;
-            return RREAD;
-        });
+        return onFid(s, r, r.fid);
     }
 
     private int write(Scratch s, ServerRequest r) {
         if (r.offset < 0) { // fid, offset and count were decoded by the receiver, with the payload
             return -Errno.EINVAL;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
-            long n = f.export.write(s1, f, r1.offset, r1.count, r1);
-            return n < 0 ? (int) n : Replies.rwrite(r1, (int) n);
-        });
+        return onFid(s, r, r.fid);
     }
 
     private int readdir(Scratch s, ServerRequest r) {
@@ -336,14 +370,7 @@ final class ServerDispatcher {
             return -Errno.EPROTO;
         }
         r.count = (int) Math.min(count, conn.msize() - P9Descriptor.RREADDIR_HEADER_SIZE);
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
-            int n = f.export.readdir(s1, f, r1.offset, r1.count, r1);
-            if (n < 0) {
-                return n;
-            }
-            s1.dataReplySize = n;
-            return DATA_REPLY;
-        });
+        return onFid(s, r, r.fid);
     }
 
     private int fsync(Scratch s, ServerRequest r) {
@@ -352,10 +379,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
-            int rc = f.export.fsync(s1, f, r1.flags != 0);
-            return rc < 0 ? rc : Replies.empty(r1, P9Type.Rfsync);
-        });
+        return onFid(s, r, r.fid);
     }
 
     // ---- attributes ------------------------------------------------------------------------------------
@@ -366,7 +390,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.getattr(s1, f, r1.mask, r1));
+        return onFid(s, r, r.fid);
     }
 
     private int setattr(Scratch s, ServerRequest r) {
@@ -383,11 +407,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> {
-            int rc = f.export.setattr(s1, f, r1.valid, r1.mode, r1.uid, r1.gid, r1.attrSize, r1.atimeSec, r1.atimeNsec,
-                    r1.mtimeSec, r1.mtimeNsec);
-            return rc < 0 ? rc : Replies.empty(r1, P9Type.Rsetattr);
-        });
+        return onFid(s, r, r.fid);
     }
 
     private int statfs(Scratch s, ServerRequest r) {
@@ -395,7 +415,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.statfs(s1, f, r1));
+        return onFid(s, r, r.fid);
     }
 
     // ---- names ------------------------------------------------------------------------------------------
@@ -412,7 +432,7 @@ final class ServerDispatcher {
         if (r.nameLen < 0) {
             return r.nameLen;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, dir) -> dir.export.mkdir(s1, dir, r1.nameLen, r1.mode, r1.gid, r1));
+        return onFid(s, r, r.fid);
     }
 
     private int unlinkat(Scratch s, ServerRequest r) {
@@ -426,10 +446,7 @@ final class ServerDispatcher {
         if (r.nameLen < 0) {
             return r.nameLen;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, dir) -> {
-            int rc = dir.export.unlinkat(s1, dir, r1.nameLen, r1.flags);
-            return rc < 0 ? rc : Replies.empty(r1, P9Type.Runlinkat);
-        });
+        return onFid(s, r, r.fid);
     }
 
     private int renameat(Scratch s, ServerRequest r) {
@@ -445,7 +462,7 @@ final class ServerDispatcher {
         if (len2 < 0) {
             return len2;
         }
-        return twoFids(s, r, oldDfid, newDfid, P9Type.Rrenameat);
+        return twoFids(s, r, oldDfid, newDfid);
     }
 
     private int rename(Scratch s, ServerRequest r) {
@@ -459,7 +476,7 @@ final class ServerDispatcher {
         if (len < 0) {
             return len;
         }
-        return twoFids(s, r, fid, dfid, P9Type.Rrename);
+        return twoFids(s, r, fid, dfid);
     }
 
     private int symlink(Scratch s, ServerRequest r) {
@@ -487,7 +504,7 @@ final class ServerDispatcher {
             }
         }
         Scratch.cString(r.mem, target, tlen, s.name2);
-        return onFid(s, r, r.fid, (d, s1, r1, dir) -> dir.export.symlink(s1, dir, r1.nameLen, r1.gid, r1));
+        return onFid(s, r, r.fid);
     }
 
     private int readlink(Scratch s, ServerRequest r) {
@@ -495,7 +512,7 @@ final class ServerDispatcher {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
-        return onFid(s, r, r.fid, (d, s1, r1, f) -> f.export.readlink(s1, f, r1));
+        return onFid(s, r, r.fid);
     }
 
     private int link(Scratch s, ServerRequest r) {
@@ -509,34 +526,44 @@ final class ServerDispatcher {
         if (len < 0) {
             return len;
         }
-        return twoFids(s, r, dfid, fid, P9Type.Rlink);
+        return twoFids(s, r, dfid, fid);
     }
 
     /**
      * Trenameat (old dir, new dir), Trename (fid, new dir) and Tlink (dir, target): looks both fids up,
      * refuses two exports ({@code EXDEV}), runs the export's operation on them in that order and
-     * answers with the empty reply {@code reply}; releases both fids whatever happens.
+     * answers with the empty R-message; releases both fids whatever happens.
      */
-    private int twoFids(Scratch s, ServerRequest r, int fidA, int fidB, int reply) {
+    private int twoFids(Scratch s, ServerRequest r, int fidA, int fidB) {
         r.fid2 = fidB;
-        r.flags = reply;
-        return onFid(s, r, fidA, ServerDispatcher::withSecondFid);
+        return onFid(s, r, fidA);
     }
 
-    private int withSecondFid(Scratch s, ServerRequest r, ServerFid a) {
-        int reply = r.flags;
-        return onFid(s, r, r.fid2, (d, s1, r1, b) -> {
-            if (a.export != b.export) {
-                return -Errno.EXDEV;
+    /**
+     * The second half of {@link #twoFids}: with the first fid {@code a} held, looks up the second and
+     * runs the operation on both.
+     */
+    private int secondFid(Scratch s, ServerRequest r, ServerFid a) {
+        if (r.first == null) {
+            r.first = a;
+            try {
+                return onFid(s, r, r.fid2);
+            } finally {
+                r.first = null;
             }
-            int rc = switch (reply) {
-                case P9Type.Rrenameat -> a.export.renameat(s1, a, b);
-                case P9Type.Rrename -> a.export.rename(s1, a, b);
-                case P9Type.Rlink -> a.export.link(s1, a, b);
-                default -> throw new IllegalArgumentException("not a two-fid reply: " + reply);
-            };
-            return rc < 0 ? rc : Replies.empty(r1, reply);
-        });
+        }
+        ServerFid first = r.first;
+        ServerFid b = a;
+        if (first.export != b.export) {
+            return -Errno.EXDEV;
+        }
+        int reply = r.type + 1; // every R-message's type is its T-message's plus one
+        int rc = switch (r.type) {
+            case P9Type.Trenameat -> first.export.renameat(s, first, b);
+            case P9Type.Trename -> first.export.rename(s, first, b);
+            default -> first.export.link(s, first, b);
+        };
+        return rc < 0 ? rc : Replies.empty(r, reply);
     }
 
     /**

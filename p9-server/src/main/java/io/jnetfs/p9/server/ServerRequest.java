@@ -78,6 +78,8 @@ final class ServerRequest {
     long atimeNsec;
     long mtimeSec;
     long mtimeNsec;
+    /** Trenameat, Trename, Tlink: the first fid, held while the second is looked up. */
+    ServerFid first;
     /** The length of the (checked, copied) name in {@link Scratch#name}. */
     int nameLen;
 
@@ -90,7 +92,11 @@ final class ServerRequest {
     int[] flushTags = new int[2];
     int flushCount;
 
-    ServerRequest(MemorySegment mem) {
+    /** The connection's requests in flight, whose data buffers this slot takes ({@link InFlightRequests#takeData()}). */
+    final InFlightRequests owner;
+
+    ServerRequest(MemorySegment mem, InFlightRequests owner) {
+        this.owner = owner;
         this.mem = mem;
         this.address = mem.address();
         this.rreadHeader = mem.asSlice(0, P9Descriptor.RREAD_HEADER_SIZE);
