@@ -36,8 +36,10 @@ import java.util.regex.Pattern;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.jnetfs.benchmarks.p9server.P9ServerVsDiod [--rounds N] [--inflight 1,4,16] [--msize N]
- *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools]
+ *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools] [--modes read,write]
  * </pre>
+ *
+ * {@code --modes read} measures the jnetfs client's reads only (a short run on a loaded machine).
  *
  * {@code --variant} adds another jnetfs server (its own process, its own serve arguments; those that
  * start with {@code -D}, {@code -XX:} or {@code -Xlog:} go to its JVM) measured in the same rounds, for comparing settings under the
@@ -62,6 +64,7 @@ public final class P9ServerVsDiod {
         List<String> serveArgs = new ArrayList<>();
         Map<String, List<String>> variants = new LinkedHashMap<>();
         boolean tools = true;
+        WholeFileIo.Mode[] modes = WholeFileIo.Mode.values();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -74,6 +77,8 @@ public final class P9ServerVsDiod {
                     variants.put(v.substring(0, eq), List.of(v.substring(eq + 1).trim().split("\\s+")));
                 }
                 case "--no-tools" -> tools = false;
+                case "--modes" -> modes = Arrays.stream(args[++i].split(","))
+                        .map(m -> WholeFileIo.Mode.valueOf(m.toUpperCase(Locale.ROOT))).toArray(WholeFileIo.Mode[]::new);
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -97,7 +102,7 @@ public final class P9ServerVsDiod {
             List<Config> configs = new ArrayList<>();
             try {
                 for (Servers.Server s : servers) {
-                    for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+                    for (WholeFileIo.Mode mode : modes) {
                         for (int n : inFlight) {
                             configs.add(new Config(s, mode, n, msize, size, pool));
                         }
@@ -147,7 +152,7 @@ public final class P9ServerVsDiod {
             double gib = size / (double) (1L << 30) * rounds;
             System.out.printf(Locale.ROOT, "%n| run | server | in flight | GB/s (median of %d) | min .. max | x diod "
                     + "| server CPU s/GiB | client CPU s/GiB |%n|---|---|---|---|---|---|---|---|%n", rounds);
-            for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+            for (WholeFileIo.Mode mode : modes) {
                 for (int n : inFlight) {
                     double base = median(gbps.get(mode + " " + n + " | diod"));
                     for (Servers.Server s : servers) {

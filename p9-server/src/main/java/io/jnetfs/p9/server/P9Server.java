@@ -264,6 +264,16 @@ public final class P9Server implements AutoCloseable {
 
     // ---- accessors ----------------------------------------------------------------------------------
 
+    /**
+     * Why connections cannot receive on io_uring here.
+     *
+     * @return null if they can ({@link Builder#ioUring(boolean)}), else the reason (a kernel feature
+     *     missing, or io_uring refused, e.g. by seccomp)
+     */
+    public static String unavailableIoUringReason() {
+        return RingInbound.unavailableReason();
+    }
+
     /** {@return the port listened on (the one the kernel chose if 0 was asked), valid after start} */
     public int port() {
         return port;
@@ -387,6 +397,7 @@ public final class P9Server implements AutoCloseable {
         private long maxInFlightBytes = 4L << 20;
         private int workers = 2;
         private boolean splice = true;
+        private boolean ioUring;
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration messageTimeout = Duration.ofSeconds(30);
 
@@ -540,6 +551,22 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Whether connections receive on io_uring.
+         *
+         * @param ioUring true: each connection's reader receives with one multishot {@code IORING_OP_RECV}
+         *     into a ring of provided buffers ({@code IORING_REGISTER_PBUF_RING}) on a ring of its own
+         *     ({@code SINGLE_ISSUER | DEFER_TASKRUN}, its fd registered), making no receive system call
+         *     while bytes keep coming; where the kernel refuses, the connection receives as with false
+         *     (logged once per connection). false (the default): blocking {@code recvmsg}. Replies are
+         *     sent the same way in both ({@link #unavailableIoUringReason()} says why not)
+         * @return this
+         */
+        public Builder ioUring(boolean ioUring) {
+            this.ioUring = ioUring;
+            return this;
+        }
+
+        /**
          * The idle timeout.
          *
          * @param idleTimeout close a connection with nothing in flight that sends nothing this long
@@ -586,7 +613,7 @@ public final class P9Server implements AutoCloseable {
                 throw new IllegalArgumentException("invalid host=" + host + " (an IPv4 address)");
             }
             return new P9Server(new ServerConfig(real, a.getHostAddress(), port, readOnly, msize, ctl, maxConnections,
-                    maxFids, maxRequests, maxInFlightBytes, workers, splice, idleTimeout.toNanos(), messageTimeout.toNanos()));
+                    maxFids, maxRequests, maxInFlightBytes, workers, splice, ioUring, idleTimeout.toNanos(), messageTimeout.toNanos()));
         }
     }
 }

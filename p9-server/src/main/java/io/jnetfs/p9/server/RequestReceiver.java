@@ -39,6 +39,8 @@ final class RequestReceiver {
     private final ServerConfig cfg;
     private final Stats stats;
     private final int fd;
+    /** The io_uring receive, or null: the blocking one ({@code recvmsg} with the receive tick). */
+    private RingInbound ring;
     private volatile long lastActivity = System.nanoTime();
     private long messageStart;
 
@@ -48,6 +50,40 @@ final class RequestReceiver {
         this.cfg = cfg;
         this.stats = stats;
         this.fd = fd;
+    }
+
+    /**
+     * Receives on io_uring from now on ({@link ServerConfig#ioUring()}); called by the reader before its
+     * first message, as the ring's single issuer.
+     *
+     * @return false if the kernel refused the ring (the blocking receive stays)
+     */
+    boolean useRing() {
+        try {
+            ring = RingInbound.open(fd, cfg.tickNanos());
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "p9 server: " + conn.peer + " receives without io_uring: " + e);
+            return false;
+        }
+    }
+
+    /** {@return whether the ring receives for this connection} */
+    boolean onRing() {
+        return ring != null;
+    }
+
+    /** Closes the ring, if any (teardown, on the reader). */
+    void close() {
+        if (ring != null) {
+            ring.close();
+            ring = null;
+        }
+    }
+
+    /** {@return whether bytes of another message wait to be received} */
+    boolean pending(Scratch s) {
+        return ring != null ? ring.pending() : s.pending(fd);
     }
 
     /** Notes activity (a reply left): the idle timeout counts from here. */
@@ -128,6 +164,16 @@ final class RequestReceiver {
         if (r.data == null) {
             return inFlight.closing() ? -Errno.ECONNABORTED : discard(s, r, body);
         }
+        if (ring != null) { // the fields, then the payload copied from the provided buffers
+            long rc = recvFully(s, r.address + HEADER_SIZE, fixed, false);
+            if (rc == 0) {
+                rc = recvFully(s, r.data.mem.address(), payload, false);
+            }
+            if (rc < 0) {
+                return rc;
+            }
+            return twriteFields(r, payload);
+        }
         long before = s.io.recvmsgCalls();
         s.iter.init(r.data.chain, 0, payload);
         long want = fixed + payload;
@@ -156,6 +202,12 @@ final class RequestReceiver {
                 }
             }
         }
+        stats.twriteRecvmsgs.add(s.io.recvmsgCalls() - before);
+        return twriteFields(r, payload);
+    }
+
+    /** Decodes a Twrite's {@code fid offset count} and checks the count against the payload received. */
+    private long twriteFields(ServerRequest r, long payload) {
         r.fid = r.mem.get(ServerRequest.U32, 7);
         r.offset = r.mem.get(ServerRequest.U64, 11);
         long count = Integer.toUnsignedLong(r.mem.get(ServerRequest.U32, 19));
@@ -167,7 +219,6 @@ final class RequestReceiver {
         }
         r.count = (int) count;
         stats.twrites.increment();
-        stats.twriteRecvmsgs.add(s.io.recvmsgCalls() - before);
         stats.bytesWritten.add(count);
         return 0;
     }
@@ -206,7 +257,7 @@ final class RequestReceiver {
     private long recvFully(Scratch s, long address, long len, boolean between) {
         long done = 0;
         while (done < len) {
-            long n = s.recvOnce(fd, address + done, len - done);
+            long n = ring != null ? ring.recv(address + done, len - done) : s.recvOnce(fd, address + done, len - done);
             if (n > 0) {
                 if (between && done == 0) {
                     messageStart = System.nanoTime();

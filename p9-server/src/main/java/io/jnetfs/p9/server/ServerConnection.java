@@ -120,6 +120,9 @@ final class ServerConnection {
         String why = "closed";
         Scratch s = new Scratch();
         try {
+            if (cfg.ioUring() && receiver.useRing()) {
+                stats.ringConnections.increment();
+            }
             while (!inFlight.closing()) {
                 ServerRequest r = inFlight.take();
                 if (r == null) {
@@ -147,6 +150,7 @@ final class ServerConnection {
             LOG.log(System.Logger.Level.ERROR, "p9 server connection " + peer + " failed", e);
         } finally {
             teardown(why);
+            receiver.close();
             s.close();
         }
     }
@@ -218,10 +222,15 @@ final class ServerConnection {
      * and a Tread with nothing behind it, runs on the reader: no thread handoff for a client with one
      * request in flight, and Twrite payloads land in the page cache as fast as they arrive.
      */
+    /** {@return whether this connection receives on io_uring} */
+    boolean onRing() {
+        return receiver.onRing();
+    }
+
     private boolean offload(Scratch s, ServerRequest r) {
         return switch (r.type) {
             case P9Type.Tfsync -> true;
-            case P9Type.Tread -> s.pending(fd);
+            case P9Type.Tread -> receiver.pending(s);
             default -> false;
         };
     }

@@ -12,6 +12,7 @@ final class Stats {
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    final LongAdder ringConnections = new LongAdder();
     final LongAdder flushes = new LongAdder();
     final LongAdder rreads = new LongAdder();
     final LongAdder rreadSendmsgs = new LongAdder();
@@ -23,7 +24,7 @@ final class Stats {
 
     ServerStats snapshot(int open) {
         return new ServerStats(accepted.sum(), refused.sum(), open, requests.sum(), errors.sum(), protocolErrors.sum(),
-                flushes.sum(), rreads.sum(), rreadSendmsgs.sum(), rreadSplices.sum(),
+                ringConnections.sum(),                flushes.sum(), rreads.sum(), rreadSendmsgs.sum(), rreadSplices.sum(),
                 twrites.sum(), twriteRecvmsgs.sum(), bytesRead.sum(),
                 bytesWritten.sum());
     }

@@ -17,28 +17,43 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
+import io.jnetfs.testkit.Require;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Rread data spliced from the file (file -&gt; pipe -&gt; socket): the bytes are the file's at every
  * offset and size, a read past the end is short or empty, small reads are copied, and a file truncated
- * while it is read never puts the stream out of step. Each test runs with the reader alone and with
- * workers.
+ * while it is read never puts the stream out of step. Each test runs with the reader alone, with
+ * workers, and with workers and the io_uring receive.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpliceReadTest {
     private Path export;
     private P9Server server;
 
-    private void start(int workers) throws IOException {
+    private void start(int workers, boolean ioUring) throws IOException {
+        if (ioUring) {
+            Require.feature("io_uring/recv-multishot", P9Server.unavailableIoUringReason());
+        }
         export = Files.createTempDirectory("p9-server-splice-");
-        server = ServerFixture.builder(export).workers(workers).build().start();
+        server = ServerFixture.builder(export).workers(workers).ioUring(ioUring).build().start();
     }
 
     @BeforeEach
     void none() {
         server = null;
+    }
+
+    /** The stats once {@code n} Rreads since {@code before} are counted (a reply is counted after it left). */
+    private ServerStats after(ServerStats before, long n) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        ServerStats now = server.stats();
+        while (now.rreads() - before.rreads() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            now = server.stats();
+        }
+        return now;
     }
 
     @AfterEach
@@ -50,9 +65,9 @@ class SpliceReadTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2})
-    void splicedBytesAreTheFilesAtEveryOffsetAndSize(int workers) throws IOException {
-        start(workers);
+    @CsvSource({"0, false", "2, false", "2, true"})
+    void splicedBytesAreTheFilesAtEveryOffsetAndSize(int workers, boolean ioUring) throws IOException {
+        start(workers, ioUring);
         byte[] data = ServerFixture.bytes(41, 3 * (1 << 20) + 12345);
         Files.write(export.resolve("f"), data);
         try (P9Client c = ServerFixture.connect(server); Fid f = c.open("f", P9Flags.P9_DOTL_RDONLY)) {
@@ -70,7 +85,7 @@ class SpliceReadTest {
                     reads++;
                 }
             }
-            ServerStats after = server.stats();
+            ServerStats after = after(before, reads);
             assertTrue(after.rreadSplices() - before.rreadSplices() >= reads,
                     "every Tread of at least " + DirExport.SPLICE_MIN + " bytes spliced: " + reads + " reads, "
                             + (after.rreadSplices() - before.rreadSplices()) + " spliced");
@@ -78,9 +93,9 @@ class SpliceReadTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2})
-    void aShortFileGivesAShortReadThenEndOfFile(int workers) throws IOException {
-        start(workers);
+    @CsvSource({"0, false", "2, false", "2, true"})
+    void aShortFileGivesAShortReadThenEndOfFile(int workers, boolean ioUring) throws IOException {
+        start(workers, ioUring);
         byte[] data = ServerFixture.bytes(42, 20_000);
         Files.write(export.resolve("short"), data);
         Files.write(export.resolve("empty"), new byte[0]);
@@ -92,22 +107,22 @@ class SpliceReadTest {
             assertEquals(0, c.read(f, 20_000, 65536).length, "at end of file");
             assertEquals(0, c.read(f, 1 << 30, 65536).length, "far past end of file");
             assertEquals(0, c.read(e, 0, 65536).length, "an empty file");
-            ServerStats after = server.stats();
+            ServerStats after = after(before, 5);
             assertEquals(2, after.rreadSplices() - before.rreadSplices(), "the two reads with data were spliced");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2})
-    void smallReadsTakeTheCopyingPath(int workers) throws IOException {
-        start(workers);
+    @CsvSource({"0, false", "2, false", "2, true"})
+    void smallReadsTakeTheCopyingPath(int workers, boolean ioUring) throws IOException {
+        start(workers, ioUring);
         byte[] data = ServerFixture.bytes(43, 100_000);
         Files.write(export.resolve("s"), data);
         try (P9Client c = ServerFixture.connect(server); Fid f = c.open("s", P9Flags.P9_DOTL_RDONLY)) {
             ServerStats before = server.stats();
             assertArrayEquals(Arrays.copyOfRange(data, 5, 5 + 4000), c.read(f, 5, 4000));
             assertArrayEquals(Arrays.copyOfRange(data, 0, DirExport.SPLICE_MIN - 1), c.read(f, 0, DirExport.SPLICE_MIN - 1));
-            ServerStats after = server.stats();
+            ServerStats after = after(before, 2);
             assertEquals(0, after.rreadSplices() - before.rreadSplices());
             assertEquals(2, after.rreadSendmsgs() - before.rreadSendmsgs(), "one sendmsg of [header, data] each");
         }
@@ -119,9 +134,9 @@ class SpliceReadTest {
      * and the connection serves on), and every byte is the file's (0x5A) or a hole's (0).
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 2})
-    void aFileTruncatedDuringTheReadKeepsTheStreamInStep(int workers) throws Exception {
-        start(workers);
+    @CsvSource({"0, false", "2, false", "2, true"})
+    void aFileTruncatedDuringTheReadKeepsTheStreamInStep(int workers, boolean ioUring) throws Exception {
+        start(workers, ioUring);
         int size = 4 << 20;
         byte[] content = new byte[size];
         Arrays.fill(content, (byte) 0x5A);
