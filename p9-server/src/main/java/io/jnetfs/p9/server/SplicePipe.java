@@ -4,7 +4,6 @@ import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Native;
 import io.jnetfs.ffm.gen.LibC;
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -36,7 +35,7 @@ import java.lang.invoke.VarHandle;
  */
 final class SplicePipe implements AutoCloseable {
     /** {@code F_SETPIPE_SZ} ({@code F_LINUX_SPECIFIC_BASE + 7}, Linux 2.6.35). */
-    static final int F_SETPIPE_SZ = 1031;
+    static final int F_SETPIPE_SZ = LibC.F_SETPIPE_SZ();
     private static final int PAGE = 4096;
     private static final int SPLICE_F_MOVE = LibC.SPLICE_F_MOVE();
     private static final int SPLICE_F_NONBLOCK = LibC.SPLICE_F_NONBLOCK();
@@ -47,13 +46,11 @@ final class SplicePipe implements AutoCloseable {
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     /**
      * {@code ssize_t splice(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len,
-     * unsigned flags)}, its pointers passed as addresses (0 for NULL).
+     * unsigned flags)}: the generated address and descriptor with errno captured (which jextract does
+     * not add; {@code Native} has no splice, and this is its only caller).
      */
-    private static final MethodHandle SPLICE = LINKER.defaultLookup().find("splice")
-            .map(a -> LINKER.downcallHandle(a, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT), Linker.Option.captureCallState("errno")))
-            .orElse(null);
+    private static final MethodHandle SPLICE = LINKER.downcallHandle(LibC.splice$address(), LibC.splice$descriptor(),
+            Linker.Option.captureCallState("errno"));
 
     private final Arena arena = Arena.ofConfined();
     /** In a shared arena, for the reason {@code BvecqIo} gives: no per-call slice left allocated by C2. */
@@ -61,7 +58,6 @@ final class SplicePipe implements AutoCloseable {
     private final MemorySegment callState = callArena.allocate(CALL_STATE);
     private final MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
     private final MemorySegment offset = arena.allocate(ValueLayout.JAVA_LONG);
-    private final long offsetAddress = offset.address();
     private final int wantSize;
     /** The main pipe ({@code [0]}, sized with {@code F_SETPIPE_SZ}) and the overflow pipe ({@code [1]}). */
     private final int[] readFd = {-1, -1};
@@ -77,13 +73,9 @@ final class SplicePipe implements AutoCloseable {
      * A pipe sized for Rreads of up to {@code maxCount} bytes at any offset, as far as this process
      * may size pipes.
      *
-     * @return the pipe, or null when this system cannot splice (no {@code splice} in libc, or
-     *     {@code pipe2} failed): the copying path is then taken
+     * @return the pipe, or null when {@code pipe2} failed: the copying path is then taken
      */
     static SplicePipe open(int maxCount) {
-        if (SPLICE == null) {
-            return null;
-        }
         long pages = ((long) maxCount + PAGE - 1) / PAGE;
         SplicePipe p = new SplicePipe((int) Math.min(1L << 30, Long.highestOneBit(pages * PAGE * 2 - 1)));
         if (p.make() < 0) {
@@ -149,7 +141,7 @@ final class SplicePipe implements AutoCloseable {
         long done = 0;
         int i = 0;
         while (done < count) {
-            long n = splice(fd, offsetAddress, writeFd[i], 0, count - done, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            long n = splice(fd, offset, writeFd[i], MemorySegment.NULL, count - done, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             if (n > 0) {
                 done += n;
                 held[i] += n;
@@ -179,7 +171,7 @@ final class SplicePipe implements AutoCloseable {
             while (held[i] > 0) {
                 // SPLICE_F_MORE while the overflow pipe still has bytes to follow
                 int more = i == 0 && held[1] > 0 ? SPLICE_F_MORE : 0;
-                long n = splice(readFd[i], 0, sock, 0, held[i], SPLICE_F_MOVE | more);
+                long n = splice(readFd[i], MemorySegment.NULL, sock, MemorySegment.NULL, held[i], SPLICE_F_MOVE | more);
                 if (n > 0) {
                     held[i] -= n;
                 } else if (n == -Errno.EINTR) {
@@ -207,7 +199,7 @@ final class SplicePipe implements AutoCloseable {
         return readFd[0] >= 0 && readFd[1] >= 0;
     }
 
-    private long splice(int fdIn, long offIn, int fdOut, long offOut, long len, int flags) {
+    private long splice(int fdIn, MemorySegment offIn, int fdOut, MemorySegment offOut, long len, int flags) {
         try {
             long r = (long) SPLICE.invokeExact(callState, fdIn, offIn, fdOut, offOut, len, flags);
             return r == -1 ? -(int) ERRNO.get(callState, 0L) : r;
