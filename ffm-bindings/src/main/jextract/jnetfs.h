@@ -49,6 +49,7 @@ extern int renameat2(int olddirfd, const char *oldpath, int newdirfd, const char
 extern ssize_t getdents64(int fd, void *buffer, size_t length);
 extern int gettid(void);
 extern int pipe2(int pipefd[2], int flags);
+extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags);
 
 /* open(2) flags that glibc exposes only under _GNU_SOURCE; the values are glibc's own. */
 #ifndef O_DIRECT
@@ -125,4 +126,8 @@ enum {
 #endif
 #ifndef SPLICE_F_MORE
 #define SPLICE_F_MORE 4
+#endif
+/* fcntl(2) pipe sizing, also GNU-only in glibc (F_LINUX_SPECIFIC_BASE + 7). */
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031
 #endif

@@ -37,13 +37,15 @@ import java.util.regex.Pattern;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.jnetfs.benchmarks.p9server.P9ServerVsDiod [--rounds N] [--inflight 1,4,16] [--msize N]
- *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools] [--ganesha]
+ *     [--serve-args "--workers 2"] [--variant NAME="--workers 2"]... [--no-tools] [--ganesha] [--modes read,write]
  * </pre>
  *
  * {@code --ganesha} adds NFS-Ganesha over the same directory (FSAL_VFS, msize 65536) to the client rows
  * (not to diodcat's and diodload's: diod's C tools stop at Ganesha's Rerror), measured in the same rounds;
  * it runs only inside a network namespace with nothing but {@code lo}: {@code unshare --net -- sh -c 'ip link
  * set lo up && java ... P9ServerVsDiod --msize 65536 --ganesha'} (the same client, the same messages).
+ *
+ * {@code --modes read} measures the jnetfs client's reads only (a short run on a loaded machine).
  *
  * {@code --variant} adds another jnetfs server (its own process, its own serve arguments; those that
  * start with {@code -D}, {@code -XX:} or {@code -Xlog:} go to its JVM) measured in the same rounds, for comparing settings under the
@@ -69,6 +71,7 @@ public final class P9ServerVsDiod {
         Map<String, List<String>> variants = new LinkedHashMap<>();
         boolean tools = true;
         boolean ganesha = false;
+        WholeFileIo.Mode[] modes = WholeFileIo.Mode.values();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
@@ -82,6 +85,8 @@ public final class P9ServerVsDiod {
                 }
                 case "--no-tools" -> tools = false;
                 case "--ganesha" -> ganesha = true;
+                case "--modes" -> modes = Arrays.stream(args[++i].split(","))
+                        .map(m -> WholeFileIo.Mode.valueOf(m.toUpperCase(Locale.ROOT))).toArray(WholeFileIo.Mode[]::new);
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
@@ -110,7 +115,7 @@ public final class P9ServerVsDiod {
             List<Config> configs = new ArrayList<>();
             try {
                 for (Servers.Server s : servers) {
-                    for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+                    for (WholeFileIo.Mode mode : modes) {
                         for (int n : inFlight) {
                             configs.add(new Config(s, mode, n, msize, size, pool));
                         }
@@ -160,7 +165,7 @@ public final class P9ServerVsDiod {
             double gib = size / (double) (1L << 30) * rounds;
             System.out.printf(Locale.ROOT, "%n| run | server | in flight | GB/s (median of %d) | min .. max | x diod "
                     + "| server CPU s/GiB | client CPU s/GiB |%n|---|---|---|---|---|---|---|---|%n", rounds);
-            for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+            for (WholeFileIo.Mode mode : modes) {
                 for (int n : inFlight) {
                     double base = median(gbps.get(mode + " " + n + " | diod"));
                     for (Servers.Server s : servers) {
@@ -176,7 +181,7 @@ public final class P9ServerVsDiod {
             Servers.Server g = all.stream().filter(x -> !x.takesDiodTools()).findFirst().orElse(null);
             if (g != null) { // issue 25's goal: jnetfs serve >= 2x Ganesha, same client, same messages
                 System.out.printf(Locale.ROOT, "%n| run | in flight | jnetfs / ganesha (medians) |%n|---|---|---|%n");
-                for (WholeFileIo.Mode mode : WholeFileIo.Mode.values()) {
+                for (WholeFileIo.Mode mode : modes) {
                     for (int n : inFlight) {
                         System.out.printf(Locale.ROOT, "| jnetfs client %s 1 GiB, msize %d asked | %d | %.2f |%n",
                                 mode.name().toLowerCase(Locale.ROOT), msize, n,

@@ -986,6 +986,15 @@ public class LibC extends LibC$shared {
     public static int SPLICE_F_MORE() {
         return SPLICE_F_MORE;
     }
+    private static final int F_SETPIPE_SZ = (int)1031L;
+    /**
+     * {@snippet lang=c :
+     * #define F_SETPIPE_SZ 1031
+     * }
+     */
+    public static int F_SETPIPE_SZ() {
+        return F_SETPIPE_SZ;
+    }
     /**
      * {@snippet lang=c :
      * typedef unsigned long size_t
@@ -6834,6 +6843,71 @@ public class LibC extends LibC$shared {
                 traceDowncall("pipe2", pipefd, flags);
             }
             return (int)mh$.invokeExact(pipefd, flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class splice {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_LONG,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_LONG,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("splice");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags)
+     * }
+     */
+    public static FunctionDescriptor splice$descriptor() {
+        return splice.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags)
+     * }
+     */
+    public static MethodHandle splice$handle() {
+        return splice.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags)
+     * }
+     */
+    public static MemorySegment splice$address() {
+        return splice.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern ssize_t splice(int fd_in, __off64_t *off_in, int fd_out, __off64_t *off_out, size_t len, unsigned int flags)
+     * }
+     */
+    public static long splice(int fd_in, MemorySegment off_in, int fd_out, MemorySegment off_out, long len, int flags) {
+        var mh$ = splice.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("splice", fd_in, off_in, fd_out, off_out, len, flags);
+            }
+            return (long)mh$.invokeExact(fd_in, off_in, fd_out, off_out, len, flags);
         } catch (Error | RuntimeException ex) {
            throw ex;
         } catch (Throwable ex$) {

@@ -79,7 +79,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int lopen(Scratch s, ServerFid f, int p9flags, Request r) {
+    public int lopen(Scratch s, ServerFid f, int p9flags, ServerRequest r) {
         int acc = p9flags & 3;
         if (f.node == ROOT && acc != P9Flags.P9_DOTL_RDONLY) {
             return -Errno.EISDIR;
@@ -99,10 +99,11 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public long read(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long read(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         if (!f.isOpen()) {
             return -Errno.EBADF;
         }
+        s.readSpliced = false;
         return switch (f.node) {
             case ZERO -> {
                 s.readChain = zeroes.chain;
@@ -117,7 +118,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public long write(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long write(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         if (!f.isOpen()) {
             return -Errno.EBADF;
         }
@@ -129,7 +130,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int getattr(Scratch s, ServerFid f, long mask, Request r) {
+    public int getattr(Scratch s, ServerFid f, long mask, ServerRequest r) {
         return Replies.getattr(r, P9Flags.P9_GETATTR_BASIC, f.qidType, 0, f.qidPath, MODES[f.node], 0, 0, f.node == ROOT ? 2 : 1, 0, 0, 4096, 0,
                 startSec, 0, startSec, 0, startSec, 0);
     }
@@ -141,7 +142,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int readdir(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public int readdir(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         if (f.node != ROOT) {
             return -Errno.ENOTDIR;
         }
@@ -160,20 +161,20 @@ final class CtlExport implements ExportOps {
                 break;
             }
             int node = nodes[i];
-            out.set(Request.U8, at, (byte) (node == ROOT ? P9Flags.P9_QTDIR : P9Flags.P9_QTFILE));
-            out.set(Request.U32, at + 1, 0);
-            out.set(Request.U64, at + 5, node);
-            out.set(Request.U64, at + QID_SIZE, i + 1);
-            out.set(Request.U8, at + QID_SIZE + 8, (byte) (node == ROOT ? 4 : 8)); // DT_DIR, DT_REG
-            out.set(Request.U16, at + QID_SIZE + 9, (short) n.length);
+            out.set(ServerRequest.U8, at, (byte) (node == ROOT ? P9Flags.P9_QTDIR : P9Flags.P9_QTFILE));
+            out.set(ServerRequest.U32, at + 1, 0);
+            out.set(ServerRequest.U64, at + 5, node);
+            out.set(ServerRequest.U64, at + QID_SIZE, i + 1);
+            out.set(ServerRequest.U8, at + QID_SIZE + 8, (byte) (node == ROOT ? 4 : 8)); // DT_DIR, DT_REG
+            out.set(ServerRequest.U16, at + QID_SIZE + 9, (short) n.length);
             MemorySegment.copy(MemorySegment.ofArray(n), 0, out, at + QID_SIZE + 11, n.length);
             at += size;
         }
         int total = (int) at;
-        out.set(Request.U32, 0, total);
-        out.set(Request.U8, 4, (byte) P9Type.Rreaddir);
-        out.set(Request.U16, 5, (short) r.tag);
-        out.set(Request.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
+        out.set(ServerRequest.U32, 0, total);
+        out.set(ServerRequest.U8, 4, (byte) P9Type.Rreaddir);
+        out.set(ServerRequest.U16, 5, (short) r.tag);
+        out.set(ServerRequest.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
         return total;
     }
 
@@ -183,7 +184,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int statfs(Scratch s, ServerFid f, Request r) {
+    public int statfs(Scratch s, ServerFid f, ServerRequest r) {
         int size = HEADER_SIZE + P9Descriptor.RSTATFS_BODY;
         r.header(size, P9Type.Rstatfs);
         r.put32(7, 0);
@@ -196,7 +197,7 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, Request r) {
+    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, ServerRequest r) {
         return -Errno.EROFS;
     }
 
@@ -216,12 +217,12 @@ final class CtlExport implements ExportOps {
     }
 
     @Override
-    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, Request r) {
+    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, ServerRequest r) {
         return -Errno.EROFS;
     }
 
     @Override
-    public int readlink(Scratch s, ServerFid f, Request r) {
+    public int readlink(Scratch s, ServerFid f, ServerRequest r) {
         return -Errno.EINVAL;
     }
 

@@ -22,12 +22,32 @@ final class DataBuffer {
     /** Its size in bytes. */
     final long capacity;
 
-    DataBuffer(FolioPool pool, long size) {
-        Folio f = pool.allocate(size);
+    private DataBuffer(Folio f) {
         this.mem = f.segment();
         this.capacity = f.size();
         this.chain = new BvecqBuffer(1);
         chain.appendFolio(f, 0, f.size()); // takes over the allocation's reference
+    }
+
+    /**
+     * A buffer of at least {@code size} bytes, or none when the pool is exhausted (an expected outcome:
+     * the connection waits for one of its own buffers to come back).
+     *
+     * @return the buffer, or null
+     */
+    static DataBuffer tryAllocate(FolioPool pool, long size) {
+        Folio f = pool.tryAllocate(size);
+        return f == null ? null : new DataBuffer(f);
+    }
+
+    /**
+     * A buffer sized once at start-up (the ctl export's zeroes), where an exhausted pool is a
+     * configuration error.
+     *
+     * @throws IllegalStateException if the pool cannot give {@code size} bytes
+     */
+    static DataBuffer allocate(FolioPool pool, long size) {
+        return new DataBuffer(pool.allocate(size));
     }
 
     /** Puts the chain, which returns the folio to its pool. Idempotent. */

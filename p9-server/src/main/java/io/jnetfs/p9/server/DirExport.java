@@ -79,15 +79,24 @@ final class DirExport implements ExportOps, AutoCloseable {
 
     private static final int O_EXCL = LibC.O_EXCL();
 
+    /**
+     * The smallest Tread whose data is spliced: below, one {@code preadv2} into a data buffer and one
+     * {@code sendmsg} cost less than the three calls of a splice (fill, header, drain).
+     */
+    static final int SPLICE_MIN = 16 << 10;
+
     private final boolean readOnly;
+    /** The largest Rread splice must carry (the server's msize), or 0: splice is off. */
+    private final int spliceMax;
     private final int umask;
     private final String rootPath;
     private final int rootFd;
     private final int procFd;
     private boolean closed;
 
-    private DirExport(boolean readOnly, int umask, String rootPath, int rootFd, int procFd) {
+    private DirExport(boolean readOnly, int spliceMax, int umask, String rootPath, int rootFd, int procFd) {
         this.readOnly = readOnly;
+        this.spliceMax = spliceMax;
         this.umask = umask;
         this.rootPath = rootPath;
         this.rootFd = rootFd;
@@ -98,9 +107,10 @@ final class DirExport implements ExportOps, AutoCloseable {
      * Opens the root ({@code O_PATH | O_DIRECTORY}) and {@code /proc/self/fd}.
      *
      * @param root the directory, an absolute real path
+     * @param spliceMax the largest Rread data to splice from files (the server's msize), 0 to copy every read
      * @throws IOException naming the call that failed
      */
-    static DirExport open(String root, boolean readOnly) throws IOException {
+    static DirExport open(String root, boolean readOnly, int spliceMax) throws IOException {
         int rfd;
         int pfd;
         try (Arena a = Arena.ofConfined()) {
@@ -114,7 +124,7 @@ final class DirExport implements ExportOps, AutoCloseable {
                 throw Errors.pathException("open(O_PATH | O_DIRECTORY)", "/proc/self/fd", -pfd);
             }
         }
-        return new DirExport(readOnly, umask(), root, rfd, pfd);
+        return new DirExport(readOnly, spliceMax, umask(), root, rfd, pfd);
     }
 
     /** The process's umask, from {@code /proc/self/status} (022 if it cannot be read). */
@@ -301,7 +311,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int lopen(Scratch s, ServerFid f, int p9flags, Request r) {
+    public int lopen(Scratch s, ServerFid f, int p9flags, ServerRequest r) {
         int flags = linuxFlags(p9flags) & ~(O_CREAT | O_EXCL);
         if (readOnly && writes(flags)) {
             return -Errno.EROFS;
@@ -373,15 +383,34 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- data ---------------------------------------------------------------------------------------
 
     @Override
-    public long read(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long read(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
         }
-        s.readChain = r.data.chain;
+        s.readSpliced = false;
         if (count == 0) {
+            s.readChain = null;
             return 0;
         }
+        if (spliceMax > 0 && count >= SPLICE_MIN && !f.noSplice) {
+            SplicePipe p = s.pipe(spliceMax);
+            if (p != null && p.usable() && p.fits(offset, count)) {
+                long n = p.fill(fd, offset, count);
+                if (n >= 0) {
+                    s.readSpliced = n > 0;
+                    return n;
+                }
+                if (n != -Errno.EINVAL) {
+                    return n;
+                }
+                f.noSplice = true; // this file cannot be spliced (a special file): copy it, now and after
+            }
+        }
+        if (r.data == null && (r.data = r.owner.takeData()) == null) {
+            return -Errno.ENOMEM; // closing, or the pool has no memory at all
+        }
+        s.readChain = r.data.chain;
         try {
             long n = s.io.preadv2(fd, s.iter.init(r.data.chain, 0, count), count, offset, 0);
             return n == BvecqIo.WOULD_BLOCK ? -Errno.EAGAIN : n;
@@ -393,7 +422,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public long write(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public long write(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
@@ -414,7 +443,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- attributes --------------------------------------------------------------------------------
 
     @Override
-    public int getattr(Scratch s, ServerFid f, long mask, Request r) {
+    public int getattr(Scratch s, ServerFid f, long mask, ServerRequest r) {
         int rc = fstat(s, f.pathFd);
         if (rc < 0) {
             return rc;
@@ -493,7 +522,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- directories -------------------------------------------------------------------------------
 
     @Override
-    public int readdir(Scratch s, ServerFid f, long offset, int count, Request r) {
+    public int readdir(Scratch s, ServerFid f, long offset, int count, ServerRequest r) {
         int fd = f.ioFd();
         if (fd < 0) {
             return -Errno.EBADF;
@@ -531,12 +560,12 @@ final class DirExport implements ExportOps, AutoCloseable {
                 }
                 int dtype = d.get(ValueLayout.JAVA_BYTE, e + D_TYPE) & 0xFF;
                 int qt = dtype == DT_DIR ? P9Flags.P9_QTDIR : dtype == DT_LNK ? P9Flags.P9_QTSYMLINK : P9Flags.P9_QTFILE;
-                out.set(Request.U8, at, (byte) qt);
-                out.set(Request.U32, at + 1, 0);
-                out.set(Request.U64, at + 5, d.get(ValueLayout.JAVA_LONG, e));
-                out.set(Request.U64, at + QID_SIZE, d.get(ValueLayout.JAVA_LONG, e + D_OFF));
-                out.set(Request.U8, at + QID_SIZE + 8, (byte) dtype);
-                out.set(Request.U16, at + QID_SIZE + 9, (short) nameLen);
+                out.set(ServerRequest.U8, at, (byte) qt);
+                out.set(ServerRequest.U32, at + 1, 0);
+                out.set(ServerRequest.U64, at + 5, d.get(ValueLayout.JAVA_LONG, e));
+                out.set(ServerRequest.U64, at + QID_SIZE, d.get(ValueLayout.JAVA_LONG, e + D_OFF));
+                out.set(ServerRequest.U8, at + QID_SIZE + 8, (byte) dtype);
+                out.set(ServerRequest.U16, at + QID_SIZE + 9, (short) nameLen);
                 MemorySegment.copy(d, e + D_NAME, out, at + QID_SIZE + 11, nameLen);
                 at += size;
                 e += reclen;
@@ -546,10 +575,10 @@ final class DirExport implements ExportOps, AutoCloseable {
             return -Errno.EINVAL; // count too small for the next entry: an empty reply would mean the end
         }
         int total = (int) at;
-        out.set(Request.U32, 0, total);
-        out.set(Request.U8, 4, (byte) P9Type.Rreaddir);
-        out.set(Request.U16, 5, (short) r.tag);
-        out.set(Request.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
+        out.set(ServerRequest.U32, 0, total);
+        out.set(ServerRequest.U8, 4, (byte) P9Type.Rreaddir);
+        out.set(ServerRequest.U16, 5, (short) r.tag);
+        out.set(ServerRequest.U32, HEADER_SIZE, total - P9Descriptor.RREADDIR_HEADER_SIZE);
         return total;
     }
 
@@ -563,7 +592,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int statfs(Scratch s, ServerFid f, Request r) {
+    public int statfs(Scratch s, ServerFid f, ServerRequest r) {
         int rc = Native.fstatfs(f.pathFd, s.statfsBuf);
         if (rc < 0) {
             return rc;
@@ -588,7 +617,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     // ---- names --------------------------------------------------------------------------------------
 
     @Override
-    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, Request r) {
+    public int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, ServerRequest r) {
         if (readOnly) {
             return -Errno.EROFS;
         }
@@ -609,7 +638,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     /** An Rmkdir/Rsymlink: the qid of the name just made, from {@code fstatat(dirfd, name, NOFOLLOW)}. */
-    private static int qidOfName(Scratch s, ServerFid dir, int replyType, Request r) {
+    private static int qidOfName(Scratch s, ServerFid dir, int replyType, ServerRequest r) {
         int rc = Native.fstatat(dir.pathFd, s.name, s.statBuf, AT_SYMLINK_NOFOLLOW);
         if (rc < 0) {
             return rc;
@@ -669,7 +698,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, Request r) {
+    public int symlink(Scratch s, ServerFid dir, int nameLen, int gid, ServerRequest r) {
         if (readOnly) {
             return -Errno.EROFS;
         }
@@ -681,7 +710,7 @@ final class DirExport implements ExportOps, AutoCloseable {
     }
 
     @Override
-    public int readlink(Scratch s, ServerFid f, Request r) {
+    public int readlink(Scratch s, ServerFid f, ServerRequest r) {
         if ((f.qidType & P9Flags.P9_QTSYMLINK) == 0) {
             return -Errno.EINVAL;
         }

@@ -5,7 +5,7 @@ package io.jnetfs.p9.server;
  * {@code struct netfs_request_ops}): {@link DirExport} serves a real directory, {@link CtlExport} the
  * synthetic {@code ctl} files.
  *
- * <p>The {@link Dispatcher} has already decoded and checked the request: names are in
+ * <p>The {@link ServerDispatcher} has already decoded and checked the request: names are in
  * {@link Scratch#name} (and {@link Scratch#name2}) as C strings with their lengths, every fid is
  * looked up and referenced. An operation encodes its reply into the request's buffer and returns the
  * reply's size, or returns {@code -errno}; operations that make a fid return it (holding one
@@ -26,7 +26,7 @@ interface ExportOps {
     ServerFid walk(Scratch s, ServerFid from, int nameLen);
 
     /** Tlopen: opens {@code f}; the reply is Rlopen. */
-    int lopen(Scratch s, ServerFid f, int p9flags, Request r);
+    int lopen(Scratch s, ServerFid f, int p9flags, ServerRequest r);
 
     /** Tlcreate: creates and opens the name in directory {@code dir}; the result replaces the fid. */
     ServerFid lcreate(Scratch s, ServerFid dir, int nameLen, int p9flags, int mode, int gid);
@@ -37,17 +37,17 @@ interface ExportOps {
      *
      * @return bytes read (0 at end of file), or {@code -errno}
      */
-    long read(Scratch s, ServerFid f, long offset, int count, Request r);
+    long read(Scratch s, ServerFid f, long offset, int count, ServerRequest r);
 
     /**
      * Twrite: {@code count} bytes of {@code r}'s data buffer at {@code offset}.
      *
      * @return bytes written, or {@code -errno}
      */
-    long write(Scratch s, ServerFid f, long offset, int count, Request r);
+    long write(Scratch s, ServerFid f, long offset, int count, ServerRequest r);
 
     /** Tgetattr: the reply is Rgetattr. */
-    int getattr(Scratch s, ServerFid f, long mask, Request r);
+    int getattr(Scratch s, ServerFid f, long mask, ServerRequest r);
 
     /** Tsetattr. @return 0 or {@code -errno} */
     int setattr(Scratch s, ServerFid f, int valid, int mode, int uid, int gid, long size, long atimeSec,
@@ -58,16 +58,16 @@ interface ExportOps {
      *
      * @return the Rreaddir's size, or {@code -errno}
      */
-    int readdir(Scratch s, ServerFid f, long offset, int count, Request r);
+    int readdir(Scratch s, ServerFid f, long offset, int count, ServerRequest r);
 
     /** Tfsync. @return 0 or {@code -errno} */
     int fsync(Scratch s, ServerFid f, boolean datasync);
 
     /** Tstatfs: the reply is Rstatfs. */
-    int statfs(Scratch s, ServerFid f, Request r);
+    int statfs(Scratch s, ServerFid f, ServerRequest r);
 
     /** Tmkdir of the name in {@link Scratch#name}: the reply is Rmkdir. */
-    int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, Request r);
+    int mkdir(Scratch s, ServerFid dir, int nameLen, int mode, int gid, ServerRequest r);
 
     /** Tunlinkat of the name in {@link Scratch#name}. @return 0 or {@code -errno} */
     int unlinkat(Scratch s, ServerFid dir, int nameLen, int flags);
@@ -79,10 +79,10 @@ interface ExportOps {
     int rename(Scratch s, ServerFid f, ServerFid dir);
 
     /** Tsymlink: the name in {@link Scratch#name}, the target in {@link Scratch#name2}; the reply is Rsymlink. */
-    int symlink(Scratch s, ServerFid dir, int nameLen, int gid, Request r);
+    int symlink(Scratch s, ServerFid dir, int nameLen, int gid, ServerRequest r);
 
     /** Treadlink: the reply is Rreadlink. */
-    int readlink(Scratch s, ServerFid f, Request r);
+    int readlink(Scratch s, ServerFid f, ServerRequest r);
 
     /** Tlink: a new name (in {@link Scratch#name}) in {@code dir} for {@code f}. */
     int link(Scratch s, ServerFid dir, ServerFid f);

@@ -68,7 +68,7 @@ public final class P9Server implements AutoCloseable {
     /** The largest msize: a message's data fits one 2 MiB pool folio. */
     public static final int MAX_MSIZE = FolioPool.MAX_FOLIO;
     /** The smallest msize the server grants. */
-    public static final int MIN_MSIZE = Connection.MIN_MSIZE;
+    public static final int MIN_MSIZE = ServerConnection.MIN_MSIZE;
 
     private static final System.Logger LOG = System.getLogger("io.jnetfs.p9.server");
     /** {@code ENFILE}: the system's file table is full (not in {@link Errno}'s table). */
@@ -76,7 +76,7 @@ public final class P9Server implements AutoCloseable {
 
     private final ServerConfig cfg;
     private final Stats stats = new Stats();
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
     private FolioPool pool;
     private DirExport dir;
@@ -117,10 +117,10 @@ public final class P9Server implements AutoCloseable {
         started = true;
         boolean ok = false;
         try {
-            dir = DirExport.open(cfg.root().toString(), cfg.readOnly());
+            dir = DirExport.open(cfg.root().toString(), cfg.readOnly(), cfg.splice() ? cfg.maxMsize() : 0);
             pool = new FolioPool(poolBytes(cfg));
             if (cfg.ctl()) {
-                zeroes = new DataBuffer(pool, (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(cfg.maxMsize()));
+                zeroes = DataBuffer.allocate(pool, (long) FolioPool.PAGE_SIZE << FolioPool.orderFor(cfg.maxMsize()));
                 zeroes.mem.fill((byte) 0);
                 ctl = new CtlExport(zeroes);
             }
@@ -220,7 +220,7 @@ public final class P9Server implements AutoCloseable {
                 Native.setsockopt(fd, LibC.IPPROTO_TCP(), LibC.TCP_NODELAY(), one, 4);
                 Native.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_RCVTIMEO(), rcv, (int) rcv.byteSize());
                 Native.setsockopt(fd, LibC.SOL_SOCKET(), LibC.SO_SNDTIMEO(), snd, (int) snd.byteSize());
-                Connection c = new Connection(this, cfg, stats, pool, dir, ctl, fd, peer);
+                ServerConnection c = new ServerConnection(this, cfg, stats, pool, dir, ctl, fd, peer);
                 synchronized (this) {
                     if (closed) {
                         Native.close(fd);
@@ -258,11 +258,21 @@ public final class P9Server implements AutoCloseable {
     }
 
     /** Called by a connection's reader once it is torn down. */
-    void removed(Connection c) {
+    void removed(ServerConnection c) {
         connections.remove(c);
     }
 
     // ---- accessors ----------------------------------------------------------------------------------
+
+    /**
+     * Why connections cannot receive on io_uring here.
+     *
+     * @return null if they can ({@link Builder#ioUring(boolean)}), else the reason (a kernel feature
+     *     missing, or io_uring refused, e.g. by seccomp)
+     */
+    public static String unavailableIoUringReason() {
+        return RingInbound.unavailableReason();
+    }
 
     /** {@return the port listened on (the one the kernel chose if 0 was asked), valid after start} */
     public int port() {
@@ -316,7 +326,7 @@ public final class P9Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Connection> open;
+        List<ServerConnection> open;
         synchronized (this) {
             if (closed) {
                 return;
@@ -328,10 +338,10 @@ public final class P9Server implements AutoCloseable {
             Native.shutdown(listenFd, LibC.SHUT_RDWR()); // wakes accept4
         }
         join(acceptor);
-        for (Connection c : open) {
+        for (ServerConnection c : open) {
             c.shutdown();
         }
-        for (Connection c : open) {
+        for (ServerConnection c : open) {
             join(c.readerThread());
         }
         release();
@@ -386,6 +396,8 @@ public final class P9Server implements AutoCloseable {
         private int maxRequests = 64;
         private long maxInFlightBytes = 4L << 20;
         private int workers = 2;
+        private boolean splice = true;
+        private boolean ioUring;
         private Duration idleTimeout = Duration.ofMinutes(10);
         private Duration messageTimeout = Duration.ofSeconds(30);
 
@@ -523,6 +535,38 @@ public final class P9Server implements AutoCloseable {
         }
 
         /**
+         * Whether Rread data is spliced.
+         *
+         * @param splice true (the default): a Tread of a regular file of at least 16 KiB is answered by
+         *     splicing the file's pages into a pipe and from the pipe into the socket (after the Rread
+         *     header, sent with {@code MSG_MORE}), so the data is never copied through user space;
+         *     smaller reads, reads a pipe cannot hold, files that cannot be spliced and the {@code ctl}
+         *     export take the copying path ({@code preadv2} into a data buffer, one {@code sendmsg}).
+         *     false: every Tread takes the copying path
+         * @return this
+         */
+        public Builder splice(boolean splice) {
+            this.splice = splice;
+            return this;
+        }
+
+        /**
+         * Whether connections receive on io_uring.
+         *
+         * @param ioUring true: each connection's reader receives with one multishot {@code IORING_OP_RECV}
+         *     into a ring of provided buffers ({@code IORING_REGISTER_PBUF_RING}) on a ring of its own
+         *     ({@code SINGLE_ISSUER | DEFER_TASKRUN}, its fd registered), making no receive system call
+         *     while bytes keep coming; where the kernel refuses, the connection receives as with false
+         *     (logged once per connection). false (the default): blocking {@code recvmsg}. Replies are
+         *     sent the same way in both ({@link #unavailableIoUringReason()} says why not)
+         * @return this
+         */
+        public Builder ioUring(boolean ioUring) {
+            this.ioUring = ioUring;
+            return this;
+        }
+
+        /**
          * The idle timeout.
          *
          * @param idleTimeout close a connection with nothing in flight that sends nothing this long
@@ -569,7 +613,7 @@ public final class P9Server implements AutoCloseable {
                 throw new IllegalArgumentException("invalid host=" + host + " (an IPv4 address)");
             }
             return new P9Server(new ServerConfig(real, a.getHostAddress(), port, readOnly, msize, ctl, maxConnections,
-                    maxFids, maxRequests, maxInFlightBytes, workers, idleTimeout.toNanos(), messageTimeout.toNanos()));
+                    maxFids, maxRequests, maxInFlightBytes, workers, splice, ioUring, idleTimeout.toNanos(), messageTimeout.toNanos()));
         }
     }
 }

@@ -18,7 +18,7 @@ final class Replies {
     }
 
     /** {@code Rlerror ecode[4]}. */
-    static int rlerror(Request r, int errno) {
+    static int rlerror(ServerRequest r, int errno) {
         int size = HEADER_SIZE + 4;
         r.header(size, P9Type.Rlerror);
         r.put32(HEADER_SIZE, errno);
@@ -26,13 +26,13 @@ final class Replies {
     }
 
     /** A reply without a body (Rclunk, Rremove, Rsetattr, Rfsync, Rlink, Rrenameat, Runlinkat, Rrename). */
-    static int empty(Request r, int replyType) {
+    static int empty(ServerRequest r, int replyType) {
         r.header(HEADER_SIZE, replyType);
         return HEADER_SIZE;
     }
 
     /** {@code qid[13]}: Rattach, Rmkdir, Rsymlink. */
-    static int qid(Request r, int replyType, int qidType, int version, long path) {
+    static int qid(ServerRequest r, int replyType, int qidType, int version, long path) {
         int size = HEADER_SIZE + QID_SIZE;
         r.header(size, replyType);
         r.putQid(HEADER_SIZE, qidType, version, path);
@@ -40,7 +40,7 @@ final class Replies {
     }
 
     /** {@code qid[13] iounit[4]}: Rlopen, Rlcreate. */
-    static int lopen(Request r, int replyType, int qidType, int version, long path, int iounit) {
+    static int lopen(ServerRequest r, int replyType, int qidType, int version, long path, int iounit) {
         int size = HEADER_SIZE + P9Descriptor.RLOPEN_BODY;
         r.header(size, replyType);
         r.putQid(HEADER_SIZE, qidType, version, path);
@@ -49,7 +49,7 @@ final class Replies {
     }
 
     /** {@code Rwrite count[4]}. */
-    static int rwrite(Request r, int count) {
+    static int rwrite(ServerRequest r, int count) {
         int size = HEADER_SIZE + 4;
         r.header(size, P9Type.Rwrite);
         r.put32(HEADER_SIZE, count);
@@ -60,7 +60,7 @@ final class Replies {
      * {@code Rgetattr} from a {@code struct stat}: valid = {@code P9_GETATTR_ALL} with birth time,
      * generation and data version zero (what diod sends).
      */
-    static int getattr(Request r, MemorySegment st, int qidType, int version, long path) {
+    static int getattr(ServerRequest r, MemorySegment st, int qidType, int version, long path) {
         return getattr(r, P9Flags.P9_GETATTR_ALL, qidType, version, path, st.get(ValueLayout.JAVA_INT, Scratch.ST_MODE),
                 st.get(ValueLayout.JAVA_INT, Scratch.ST_UID), st.get(ValueLayout.JAVA_INT, Scratch.ST_GID),
                 st.get(ValueLayout.JAVA_LONG, Scratch.ST_NLINK), st.get(ValueLayout.JAVA_LONG, Scratch.ST_RDEV),
@@ -79,7 +79,7 @@ final class Replies {
      * atime_sec[8] atime_nsec[8] mtime_sec[8] mtime_nsec[8] ctime_sec[8] ctime_nsec[8] btime_sec[8]
      * btime_nsec[8] gen[8] data_version[8]}.
      */
-    static int getattr(Request r, long valid, int qidType, int version, long path, int mode, int uid, int gid, long nlink,
+    static int getattr(ServerRequest r, long valid, int qidType, int version, long path, int mode, int uid, int gid, long nlink,
                        long rdev, long size, long blksize, long blocks, long atimeSec, long atimeNsec, long mtimeSec,
                        long mtimeNsec, long ctimeSec, long ctimeNsec) {
         int total = HEADER_SIZE + P9Descriptor.RGETATTR_BODY;

@@ -50,11 +50,20 @@ final class Scratch implements AutoCloseable {
     static final long TIMESPEC_SIZE = timespec.sizeof();
 
     private static final int MSG_NOSIGNAL = LibC.MSG_NOSIGNAL();
+    /** Send flag: more data follows (the header of a spliced Rread). */
+    static final int MSG_MORE = LibC.MSG_MORE();
     /** Receive flags: wait for everything asked (the receive tick still bounds the wait). */
     static final int MSG_WAITALL = LibC.MSG_WAITALL();
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG;
 
     private final Arena arena = Arena.ofConfined();
+    /**
+     * Where this thread's {@code sendmsg}/{@code recvmsg} leave errno: in a shared arena, as
+     * {@code BvecqIo} keeps its own (with the thread-local automatic one, C2 left the JDK's slice of
+     * the capture segment allocated in some compilations).
+     */
+    private final Arena callArena = Arena.ofShared();
+    private final MemorySegment callState = callArena.allocate(java.lang.foreign.Linker.Option.captureStateLayout());
     /** The data path: preadv2/pwritev2/sendmsg/recvmsg over bvecq iterators. */
     final BvecqIo io = new BvecqIo();
     /** The iterator the data path describes its buffers with. */
@@ -92,6 +101,11 @@ final class Scratch implements AutoCloseable {
     BvecqBuffer readChain;
     /** The bytes of an Rread's data. */
     long readCount;
+    /** Whether the Rread's data waits in {@link #pipe} (spliced from the file) rather than in {@link #readChain}. */
+    boolean readSpliced;
+    /** This thread's pipe for spliced Rreads, made on first use; null before, or when splice is unavailable. */
+    private SplicePipe pipe;
+    private boolean pipeTried;
     /** The size of a reply encoded in the data buffer (Rreaddir). */
     int dataReplySize;
     /** Twalk: where each name starts in the request, and the qids walked. */
@@ -114,11 +128,19 @@ final class Scratch implements AutoCloseable {
      * @return 0, or {@code -ETIMEDOUT} when {@code SO_SNDTIMEO} expired, or {@code -errno}
      */
     int send(int fd, long address, long len) {
+        return send(fd, address, len, 0);
+    }
+
+    /**
+     * {@link #send(int, long, long)} with more flags: {@link #MSG_MORE} for a header whose data follows
+     * by {@code splice}, so TCP sends them in the same segments.
+     */
+    int send(int fd, long address, long len, int flags) {
         long done = 0;
         while (done < len) {
             iov.set(WORD, iovBase, address + done);
             iov.set(WORD, iovLen, len - done);
-            long r = Native.sendmsgAddress(fd, msgAddress, MSG_NOSIGNAL);
+            long r = Native.sendmsgAddress(callState, fd, msgAddress, MSG_NOSIGNAL | flags);
             if (r > 0) {
                 done += r;
             } else if (r == -Errno.EINTR) {
@@ -144,7 +166,7 @@ final class Scratch implements AutoCloseable {
         iov.set(WORD, iovLen, len);
         long r;
         do {
-            r = Native.recvmsgAddress(fd, msgAddress, MSG_WAITALL);
+            r = Native.recvmsgAddress(callState, fd, msgAddress, MSG_WAITALL);
         } while (r == -Errno.EINTR);
         return r;
     }
@@ -158,7 +180,7 @@ final class Scratch implements AutoCloseable {
         iov.set(WORD, iovLen, 1L);
         long r;
         do {
-            r = Native.recvmsgAddress(fd, msgAddress, MSG_PEEK | MSG_DONTWAIT);
+            r = Native.recvmsgAddress(callState, fd, msgAddress, MSG_PEEK | MSG_DONTWAIT);
         } while (r == -Errno.EINTR);
         return r > 0;
     }
@@ -210,10 +232,32 @@ final class Scratch implements AutoCloseable {
         return how;
     }
 
+    /**
+     * This thread's splice pipe, sized for Rreads of up to {@code maxCount} bytes; made on first use.
+     *
+     * @return the pipe, or null if this system cannot splice (then never tried again on this thread)
+     */
+    SplicePipe pipe(int maxCount) {
+        if (!pipeTried) {
+            pipeTried = true;
+            pipe = SplicePipe.open(maxCount);
+        }
+        return pipe;
+    }
+
+    /** {@return the pipe {@link #readSpliced} refers to} */
+    SplicePipe pipe() {
+        return pipe;
+    }
+
     @Override
     public void close() {
+        if (pipe != null) {
+            pipe.close();
+        }
         iter.close();
         io.close();
         arena.close();
+        callArena.close();
     }
 }

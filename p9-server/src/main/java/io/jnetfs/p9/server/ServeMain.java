@@ -12,7 +12,7 @@ import java.time.Duration;
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp ... io.jnetfs.p9.server.ServeMain DIR
  *     [--listen 127.0.0.1:5640] [--read-only] [--msize N] [--ctl]
- *     [--workers N] [--idle-timeout SECONDS] [--max-connections N]
+ *     [--workers N] [--idle-timeout SECONDS] [--max-connections N] [--no-splice] [--io-uring]
  * </pre>
  *
  * Once listening it prints one line to standard output, {@code serving DIR on HOST:PORT ...} (with
@@ -76,6 +76,8 @@ public final class ServeMain {
         boolean ctl = false;
         Integer msize = null;
         Integer workers = null;
+        boolean splice = true;
+        boolean ioUring = false;
         Integer maxConnections = null;
         Duration idle = null;
         for (int i = 0; i < args.length; i++) {
@@ -85,6 +87,8 @@ public final class ServeMain {
                     return null;
                 }
                 case "--read-only" -> readOnly = true;
+                case "--no-splice" -> splice = false;
+                case "--io-uring" -> ioUring = true;
                 case "--ctl" -> ctl = true;
                 case "--listen" -> {
                     String v = value(args, ++i, a);
@@ -110,7 +114,7 @@ public final class ServeMain {
         if (dir == null) {
             throw new IllegalArgumentException("no directory given");
         }
-        P9Server.Builder b = P9Server.builder(dir).listen(host, port).readOnly(readOnly).ctl(ctl);
+        P9Server.Builder b = P9Server.builder(dir).listen(host, port).readOnly(readOnly).ctl(ctl).splice(splice).ioUring(ioUring);
         if (msize != null) {
             b.msize(msize);
         }
@@ -144,5 +148,6 @@ public final class ServeMain {
     private static void usage(PrintStream out) {
         out.println("usage: jnetfs serve DIR [--listen 127.0.0.1:5640] [--read-only] [--msize N] [--ctl]");
         out.println("                        [--workers N] [--idle-timeout SECONDS] [--max-connections N]");
+        out.println("                        [--no-splice] [--io-uring]");
     }
 }

@@ -18,11 +18,16 @@ import java.nio.file.Path;
  * @param maxInFlightBytes data buffer bytes per connection (Tread, Treaddir, Twrite payloads)
  * @param workers worker threads per connection, for Treads with more requests waiting behind them and
  *     for Tfsync (0: the reader thread runs every request itself)
+ * @param splice whether Rread data goes from a regular file to the socket by {@code splice} (file -&gt; pipe
+ *     -&gt; socket) where the request allows it, instead of being copied through a data buffer
+ * @param ioUring whether each connection receives on io_uring (multishot receive into a provided-buffer
+ *     ring, SINGLE_ISSUER and DEFER_TASKRUN, its ring fd registered), falling back on the blocking receive
+ *     where the kernel refuses
  * @param idleTimeoutNanos a connection silent this long is closed (0: never)
  * @param messageTimeoutNanos a message begun must arrive whole, and a reply must leave, within this
  */
 record ServerConfig(Path root, String host, int port, boolean readOnly, int maxMsize, boolean ctl, int maxConnections,
-                    int maxFids, int maxRequests, long maxInFlightBytes, int workers, long idleTimeoutNanos,
+                    int maxFids, int maxRequests, long maxInFlightBytes, int workers, boolean splice, boolean ioUring, long idleTimeoutNanos,
                     long messageTimeoutNanos) {
 
     /** {@return the receive tick: how often a blocked reader looks at its deadlines and at shutdown} */

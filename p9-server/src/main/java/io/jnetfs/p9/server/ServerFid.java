@@ -34,6 +34,8 @@ final class ServerFid {
     /** The Linux open flags it was opened with, and {@link #OPENED}. */
     private volatile int openFlags;
     private int refs = 1;
+    /** Set once a splice from this file failed with {@code EINVAL}: its Treads take the copying path. */
+    volatile boolean noSplice;
 
     ServerFid(ExportOps export, int pathFd, String relPath, int qidType, long qidPath, int node) {
         this.export = export;

@@ -12,9 +12,11 @@ final class Stats {
     final LongAdder requests = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    final LongAdder ringConnections = new LongAdder();
     final LongAdder flushes = new LongAdder();
     final LongAdder rreads = new LongAdder();
     final LongAdder rreadSendmsgs = new LongAdder();
+    final LongAdder rreadSplices = new LongAdder();
     final LongAdder twrites = new LongAdder();
     final LongAdder twriteRecvmsgs = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
@@ -22,7 +24,8 @@ final class Stats {
 
     ServerStats snapshot(int open) {
         return new ServerStats(accepted.sum(), refused.sum(), open, requests.sum(), errors.sum(), protocolErrors.sum(),
-                flushes.sum(), rreads.sum(), rreadSendmsgs.sum(), twrites.sum(), twriteRecvmsgs.sum(), bytesRead.sum(),
+                ringConnections.sum(),                flushes.sum(), rreads.sum(), rreadSendmsgs.sum(), rreadSplices.sum(),
+                twrites.sum(), twriteRecvmsgs.sum(), bytesRead.sum(),
                 bytesWritten.sum());
     }
 }

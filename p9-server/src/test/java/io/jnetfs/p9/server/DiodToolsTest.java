@@ -87,16 +87,40 @@ class DiodToolsTest {
 
     @Test
     void diodcatReadsFiles() throws Exception {
+        long spliced = server.stats().rreadSplices();
         for (String msize : new String[] {"65536", "1048576", "8192"}) {
             Result r = run(DiodTools.DIODCAT.toString(), "-s", at(server.port()), "-m", msize, "-a", export.toString(),
                     "data.bin");
             assertEquals(0, r.exit(), r.err());
             assertArrayEquals(data, r.out(), "diodcat -m " + msize);
         }
+        assertTrue(server.stats().rreadSplices() > spliced, "diodcat's reads of 64 KiB and 1 MiB are spliced");
         Result two = run(DiodTools.DIODCAT.toString(), "-s", at(server.port()), "-a", export.toString(), "hello.txt",
                 "link");
         assertEquals(0, two.exit(), two.err());
         assertEquals("hello from jnetfs\n", two.text().substring(0, 18));
+    }
+
+    /**
+     * The same tools against a server whose connections receive on io_uring: diodcat's bytes at three
+     * msizes (spliced at 64 KiB and 1 MiB, copied at 8 KiB) and a diodload run of ctl:zero to ctl:null.
+     */
+    @Test
+    void diodToolsAgainstTheIoUringReceive() throws Exception {
+        Require.feature("io_uring/recv-multishot", P9Server.unavailableIoUringReason());
+        try (P9Server ring = ServerFixture.builder(export).ctl(true).ioUring(true).build().start()) {
+            for (String msize : new String[] {"65536", "1048576", "8192"}) {
+                Result r = run(DiodTools.DIODCAT.toString(), "-s", at(ring.port()), "-m", msize, "-a",
+                        export.toString(), "data.bin");
+                assertEquals(0, r.exit(), r.err());
+                assertArrayEquals(data, r.out(), "diodcat -m " + msize);
+            }
+            Result l = run(DiodTools.DIODLOAD.toString(), "-s", at(ring.port()), "-n", "2", "-r", "1");
+            assertEquals(0, l.exit(), l.err() + l.text());
+            ServerStats st = ring.stats();
+            assertEquals(st.accepted(), st.ringConnections(), "every connection received on io_uring");
+            assertTrue(st.rreadSplices() > 0, "diodcat's large reads were spliced");
+        }
     }
 
     @Test

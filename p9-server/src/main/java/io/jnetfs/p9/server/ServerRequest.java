@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  * {@link #malformed} and reads as zero, and the request is answered with {@code Rlerror(EPROTO)}.
  * Slots are reused; the connection's monitor guards the flight fields.
  */
-final class Request {
+final class ServerRequest {
     /** Size of a slot's buffer: the largest non-Twrite message read into it, and every non-data reply. */
     static final int SMALL = 8192;
 
@@ -51,10 +51,37 @@ final class Request {
     boolean oversize;
     /** The data buffer held (Tread, Treaddir, Twrite), or null. */
     DataBuffer data;
-    /** Twrite fields, decoded by the reader before the payload. */
-    int writeFid;
-    long writeOffset;
-    int writeCount;
+
+    // The decoded fields of the T-message (as the kernel's struct p9_fcall holds them), filled by the
+    // dispatcher's decoder (Twrite's by the receiver, with the payload) and read by the operation.
+    /** The fid the request names first. */
+    int fid;
+    /** A second fid: Twalk's newfid, Trenameat's newdirfid, Trename's dfid, Tlink's fid. */
+    int fid2;
+    /** Tread, Twrite, Treaddir: the file offset. */
+    long offset;
+    /** Tread, Twrite, Treaddir: the byte count (Tread and Treaddir: already capped at what msize allows). */
+    int count;
+    /** Tlopen, Tlcreate: the 9P open flags; Tunlinkat: its flags; Tfsync: datasync. */
+    int flags;
+    /** Tlcreate, Tmkdir, Tsetattr: the mode. */
+    int mode;
+    /** Tlcreate, Tmkdir, Tsymlink, Tsetattr: the gid; Tsetattr: uid too. */
+    int gid;
+    int uid;
+    /** Tgetattr: the request mask. */
+    long mask;
+    /** Tsetattr: the valid mask, size and times. */
+    int valid;
+    long attrSize;
+    long atimeSec;
+    long atimeNsec;
+    long mtimeSec;
+    long mtimeNsec;
+    /** Trenameat, Trename, Tlink: the first fid, held while the second is looked up. */
+    ServerFid first;
+    /** The length of the (checked, copied) name in {@link Scratch#name}. */
+    int nameLen;
 
     long pos;
     long end;
@@ -65,7 +92,11 @@ final class Request {
     int[] flushTags = new int[2];
     int flushCount;
 
-    Request(MemorySegment mem) {
+    /** The connection's requests in flight, whose data buffers this slot takes ({@link InFlightRequests#takeData()}). */
+    final InFlightRequests owner;
+
+    ServerRequest(MemorySegment mem, InFlightRequests owner) {
+        this.owner = owner;
         this.mem = mem;
         this.address = mem.address();
         this.rreadHeader = mem.asSlice(0, P9Descriptor.RREAD_HEADER_SIZE);
