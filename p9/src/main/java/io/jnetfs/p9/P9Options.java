@@ -36,6 +36,7 @@ public final class P9Options {
     private final TransportKind transport;
     private final ReceiveMode receiveMode;
     private final FolioPool pool;
+    private final boolean reconnect;
 
     private P9Options(Builder b) {
         this.host = b.host;
@@ -51,6 +52,30 @@ public final class P9Options {
         this.transport = b.transport;
         this.receiveMode = b.receiveMode;
         this.pool = b.pool;
+        this.reconnect = b.reconnect;
+    }
+
+    /** The same options with another pool (the client's own, shared by its successive connections). */
+    private P9Options(P9Options o, FolioPool pool) {
+        this.host = o.host;
+        this.port = o.port;
+        this.aname = o.aname;
+        this.uname = o.uname;
+        this.nUname = o.nUname;
+        this.gid = o.gid;
+        this.msize = o.msize;
+        this.timeout = o.timeout;
+        this.maxTags = o.maxTags;
+        this.window = o.window;
+        this.transport = o.transport;
+        this.receiveMode = o.receiveMode;
+        this.pool = pool;
+        this.reconnect = o.reconnect;
+    }
+
+    /** {@return these options with {@code pool} as the pool} */
+    P9Options withPool(FolioPool pool) {
+        return new P9Options(this, pool);
     }
 
     /**
@@ -129,11 +154,21 @@ public final class P9Options {
         return pool;
     }
 
+    /**
+     * {@return whether a lost connection is recovered: the client reconnects (with back-off, for up to
+     * {@link #timeout()}), attaches again, walks every live fid again by its path, reopens the open ones
+     * and sends again the requests that had no reply; {@code false}: the first lost connection fails
+     * every request in flight and the client stays failed}
+     */
+    public boolean reconnect() {
+        return reconnect;
+    }
+
     @Override
     public String toString() {
         return "P9Options[" + host + ":" + port + ", aname=" + aname + ", uname=" + uname + ", n_uname="
                 + Integer.toUnsignedString(nUname) + ", msize=" + msize + ", timeout=" + timeout + ", maxTags="
-                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + "]";
+                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + ", reconnect=" + reconnect + "]";
     }
 
     /** Builds {@link P9Options}. */
@@ -151,6 +186,7 @@ public final class P9Options {
         private TransportKind transport = TransportKind.SOCKET;
         private ReceiveMode receiveMode = DEFAULT_RECEIVE_MODE;
         private FolioPool pool;
+        private boolean reconnect = true;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -290,6 +326,17 @@ public final class P9Options {
          */
         public Builder pool(FolioPool pool) {
             this.pool = pool;
+            return this;
+        }
+
+        /**
+         * Sets whether a lost connection is recovered ({@link P9Options#reconnect()}); on by default.
+         *
+         * @param on false to fail for good at the first lost connection, as v9fs does
+         * @return this builder
+         */
+        public Builder reconnect(boolean on) {
+            this.reconnect = on;
             return this;
         }
 

@@ -18,15 +18,30 @@ import java.lang.foreign.MemorySegment;
  */
 final class P9Session implements AutoCloseable {
     private final P9Connection conn;
-    private final FidTable fids = new FidTable();
+    private final FidTable fids;
     private final int maxData;
+    /** Which of the client's successive connections this is (0: the first; +1 per recovery attempt). */
+    private final int gen;
     /** Folio size of the pool memory DIRECT appends grow a chain by. */
     private static final int APPEND_FOLIO = 64 << 10;
 
-    P9Session(P9Connection conn) {
+    /**
+     * @param conn the connection, owned from now on
+     * @param fids the fid numbers, shared by the client's successive sessions (a recovered connection
+     *     walks the same numbers again)
+     * @param gen which of the client's connections this is
+     */
+    P9Session(P9Connection conn, FidTable fids, int gen) {
         this.conn = conn;
+        this.fids = fids;
+        this.gen = gen;
         this.maxData = conn.msize() - P9Descriptor.P9_IOHDRSZ;
         conn.fidRecycler(fids::release);
+    }
+
+    /** {@return which of the client's connections this is} */
+    int gen() {
+        return gen;
     }
 
     P9Connection connection() {
