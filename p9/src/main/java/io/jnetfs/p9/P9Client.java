@@ -376,7 +376,12 @@ public final class P9Client implements AutoCloseable {
             return new P9Exception(call, Errno.ESTALE, "the file was removed or replaced on the server while the "
                     + "connection was lost");
         }
-        return error(conn(), call, result);
+        P9Exception e = error(conn(), call, result);
+        String gaveUp = reconnect != null ? reconnect.lastGiveUp() : null;
+        if (gaveUp != null && conn().failErrno() != 0) {
+            return new P9Exception(call, e.errno(), conn().failReason() + "; " + gaveUp);
+        }
+        return e;
     }
 
     private int live(Fid f) {
