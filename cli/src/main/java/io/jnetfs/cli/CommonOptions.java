@@ -56,6 +56,11 @@ public final class CommonOptions {
             description = "How long a request may take. Default: " + DEFAULT_TIMEOUT_SECONDS + ".")
     int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
 
+    @Option(names = "--no-reconnect", scope = ScopeType.INHERIT,
+            description = "Fail at once when the connection is lost. Default: connect again (for up to --timeout), "
+                    + "walk and reopen the open files and send again what had no reply.")
+    boolean noReconnect;
+
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress bar, no warnings.")
     boolean quiet;
 
@@ -133,7 +138,7 @@ public final class CommonOptions {
         }
         Path dir = cacheDir();
         return new Settings(aname, user, nUname, (int) msize, inflight, transport, Duration.ofSeconds(timeoutSeconds),
-                noCache ? null : dir, dir);
+                noCache ? null : dir, dir, !noReconnect);
     }
 
     /** {@return the real uid of this process ({@code /proc/self} is owned by it), or P9_NONUNAME} */

@@ -69,7 +69,7 @@ final class RemoteSession implements AutoCloseable {
             throw CommandFailure.of(what, "resolve " + host, e);
         }
         P9Options o = P9Options.builder(address, port).aname(s.aname()).uname(s.uname()).nUname(s.nUname())
-                .msize(s.msize()).window(s.inflight()).transport(s.transport()).timeout(s.timeout()).build();
+                .msize(s.msize()).window(s.inflight()).transport(s.transport()).timeout(s.timeout()).reconnect(s.reconnect()).build();
         P9Client client;
         try {
             client = P9Client.connect(o);

@@ -16,7 +16,13 @@ import java.time.Duration;
  * @param timeout the request timeout
  * @param cacheDir the disk cache directory, or {@code null} for none ({@code --no-cache})
  * @param stateDir where {@code last-stats} is kept (the cache directory, even with {@code --no-cache})
+ * @param reconnect whether a lost connection is recovered ({@code --no-reconnect}: not)
  */
 public record Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
-                       Duration timeout, Path cacheDir, Path stateDir) {
+                       Duration timeout, Path cacheDir, Path stateDir, boolean reconnect) {
+    /** The settings with recovery of lost connections on (the default). */
+    public Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
+                    Duration timeout, Path cacheDir, Path stateDir) {
+        this(aname, uname, nUname, msize, inflight, transport, timeout, cacheDir, stateDir, true);
+    }
 }

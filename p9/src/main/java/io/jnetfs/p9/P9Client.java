@@ -737,7 +737,19 @@ public final class P9Client implements AutoCloseable {
     public long read(Fid f, long offset, BvecqBuffer dest, long destOff, long len) throws IOException {
         int fid = live(f);
         int io = transferSize(f);
-        long r = retrying(f, null, null, s -> s.read(fid, io, offset, dest, destOff, len, options.window()));
+        long[] at = new long[1];
+        long[] done = new long[1];
+        long r = retrying(f, null, null, s -> {
+            // sent again after a lost connection: from where the replies that came stopped
+            long x = s.read(fid, io, offset + at[0], dest, destOff + at[0], len - at[0], options.window(), done);
+            if (x >= 0) {
+                return at[0] + x;
+            }
+            if (lost(s, x)) {
+                at[0] += done[0];
+            }
+            return x;
+        });
         if (r < 0) {
             throw error("Tread(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
         }
@@ -794,7 +806,18 @@ public final class P9Client implements AutoCloseable {
     public long write(Fid f, long offset, BvecqBuffer src, long srcOff, long len) throws IOException {
         int fid = live(f);
         int io = transferSize(f);
-        long r = retrying(f, null, null, s -> s.write(fid, io, offset, src, srcOff, len, options.window()));
+        long[] at = new long[1];
+        long[] done = new long[1];
+        long r = retrying(f, null, null, s -> {
+            long x = s.write(fid, io, offset + at[0], src, srcOff + at[0], len - at[0], options.window(), done);
+            if (x >= 0) {
+                return at[0] + x;
+            }
+            if (lost(s, x)) {
+                at[0] += done[0];
+            }
+            return x;
+        });
         if (r < 0) {
             throw error("Twrite(fid=" + fid + ", offset=" + offset + ", len=" + len + ")", r);
         }

@@ -542,23 +542,27 @@ final class P9Session implements AutoCloseable {
      * Reads {@code len} bytes at {@code offset} into {@code dest[destOff ..]} with up to {@code window}
      * Treads of {@code ioSize} in flight, sent together.
      *
+     * @param done if not {@code null}, {@code done[0]} gets the bytes done from the start in order before the
+     *     first failure (what a transfer sent again after a lost connection need not do again)
      * @return bytes read (fewer at end of file), or -errno
      */
-    long read(int fid, int ioSize, long offset, BvecqBuffer dest, long destOff, long len, int window) {
-        return transfer(P9Type.Tread, fid, ioSize, offset, dest, destOff, len, window);
+    long read(int fid, int ioSize, long offset, BvecqBuffer dest, long destOff, long len, int window, long[] done) {
+        return transfer(P9Type.Tread, fid, ioSize, offset, dest, destOff, len, window, done);
     }
 
     /**
      * Writes {@code len} bytes of {@code src[srcOff ..]} at {@code offset}, up to {@code window} Twrites
      * in flight.
      *
+     * @param done as for {@link #read}
      * @return bytes written, or -errno
      */
-    long write(int fid, int ioSize, long offset, BvecqBuffer src, long srcOff, long len, int window) {
-        return transfer(P9Type.Twrite, fid, ioSize, offset, src, srcOff, len, window);
+    long write(int fid, int ioSize, long offset, BvecqBuffer src, long srcOff, long len, int window, long[] done) {
+        return transfer(P9Type.Twrite, fid, ioSize, offset, src, srcOff, len, window, done);
     }
 
-    private long transfer(int type, int fid, int ioSize, long offset, BvecqBuffer buf, long bufOff, long len, int window) {
+    private long transfer(int type, int fid, int ioSize, long offset, BvecqBuffer buf, long bufOff, long len, int window,
+                          long[] done) {
         if (conn.isReceiverThread()) {
             throw new IllegalStateException("blocking 9P " + P9Type.name(type) + " from a completion callback; "
                     + "issue asynchronous requests there");
@@ -620,6 +624,9 @@ final class P9Session implements AutoCloseable {
                     shortReply = true; // end of file (read) or a short write: later replies do not count
                 }
             }
+        }
+        if (done != null) {
+            done[0] = total; // the replies are awaited in order: what counted is a prefix
         }
         return err != 0 ? err : total;
     }

@@ -383,6 +383,26 @@ abstract class ReconnectTestBase {
     }
 
     /**
+     * One 16 MiB write and one 16 MiB read, each a single call, through a proxy that cuts every
+     * connection after 1 to 2 MiB: each is sent again from where the replies that came stopped (sent
+     * again whole, neither would ever get through).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aLargeTransferGoesOnWhereTheLostConnectionLeftIt() throws Exception {
+        proxy.schedule(new Schedule(5, 0, 0, 0, 0, 1 << 20, 2 << 20, 1, 0, Set.of(Direction.C2S, Direction.S2C)));
+        byte[] data = random(9, 16 << 20);
+        try (Watchdog w = new Watchdog(); P9Client c = connect();
+             Fid f = c.create(c.root(), "large", P9Flags.P9_DOTL_RDWR, 0644)) {
+            assertEquals(data.length, c.write(f, 0, data));
+            c.fsync(f, false);
+            assertArrayEquals(data, Files.readAllBytes(export.resolve("large")));
+            assertArrayEquals(data, c.read(f, 0, data.length));
+            assertTrue(c.reconnects() >= 8, "reconnects: " + c.reconnects());
+        }
+    }
+
+    /**
      * Every kind of fault the proxy injects is ridden out by a workload of blocking calls: none fails,
      * and the server holds what the model says.
      */
