@@ -168,20 +168,33 @@ final class Resend implements P9Callback {
     /** On the recovery thread, once {@code s} is published: sends the queued requests again. */
     void sendAgain(List<Op> list, P9Session s) {
         for (Op op : list) {
-            op.data.revert(op.data.advanced() - op.advancedAtIssue);
-            long h = send(op, s);
-            if (h >= 0 || h == QUEUED) {
-                resent.incrementAndGet();
-            } else {
-                finish(op, h);
+            try {
+                op.data.revert(op.data.advanced() - op.advancedAtIssue);
+                long h = send(op, s);
+                if (h >= 0 || h == QUEUED) {
+                    resent.incrementAndGet();
+                } else {
+                    finish(op, h);
+                }
+            } catch (RuntimeException | Error e) {
+                uncaught(e); // one owner's failing callback must not strand the others
             }
         }
+    }
+
+    private static void uncaught(Throwable e) {
+        Thread t = Thread.currentThread();
+        t.getUncaughtExceptionHandler().uncaughtException(t, e);
     }
 
     /** The recovery gave up (or the client closed): the queued requests fail with {@code -errno}. */
     void fail(List<Op> list, int errno) {
         for (Op op : list) {
-            finish(op, -errno);
+            try {
+                finish(op, -errno);
+            } catch (RuntimeException | Error e) {
+                uncaught(e); // one owner's failing callback must not strand the others
+            }
         }
     }
 
