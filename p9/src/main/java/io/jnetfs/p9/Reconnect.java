@@ -57,6 +57,12 @@ final class Reconnect {
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong staleFids = new AtomicLong();
     private volatile String lastGiveUp;
+    /**
+     * Under {@link #lock}: the session whose recovery just gave up, while its queued requests are failed:
+     * what their owners issue in return fails at once instead of starting another recovery (a queue of
+     * writeback behind them would otherwise wait one timeout per batch).
+     */
+    private P9Session givingUp;
 
     Reconnect(P9Client client) {
         this.client = client;
@@ -112,24 +118,34 @@ final class Reconnect {
         }
     }
 
+    /** {@link #requeue}: queued for the recovery. */
+    static final int QUEUED = 1;
+    /** {@link #requeue}: recovered already: send it again now, on {@link P9Client#session()}. */
+    static final int SEND_NOW = 0;
+    /** {@link #requeue}: the recovery of that session just gave up: fail it. */
+    static final int FAIL = -1;
+
     /**
      * For an asynchronous request lost with {@code failed}: queues it for the recovery (starting it if
-     * nobody did), unless a recovered session is in use already.
+     * nobody did), unless a recovered session is in use already or the recovery just gave up.
      *
-     * @return true if queued; false: send it again now, on {@link P9Client#session()}
+     * @return {@link #QUEUED}, {@link #SEND_NOW} or {@link #FAIL}
      */
-    boolean requeue(P9Session failed, Runnable queue) {
+    int requeue(P9Session failed, Runnable queue) {
         lock.lock();
         try {
             if (recovering == null && client.session() != failed) {
-                return false;
+                return SEND_NOW;
+            }
+            if (failed == givingUp) {
+                return FAIL;
             }
             queue.run();
             if (closing) {
-                return true; // the client's close fails what is queued
+                return QUEUED; // the client's close fails what is queued
             }
             start(failed);
-            return true;
+            return QUEUED;
         } finally {
             lock.unlock();
         }
@@ -221,6 +237,9 @@ final class Reconnect {
             }
             queued = client.resender() != null ? client.resender().takeQueued() : List.of();
             recovering = null;
+            if (next == null) {
+                givingUp = failed;
+            }
             rounds++;
             ended.signalAll();
         } finally {
@@ -230,7 +249,16 @@ final class Reconnect {
             if (next != null) {
                 client.resender().sendAgain(queued, next);
             } else {
-                client.resender().fail(queued, closing() ? Errno.ECONNABORTED : errno);
+                try {
+                    client.resender().fail(queued, closing() ? Errno.ECONNABORTED : errno);
+                } finally {
+                    lock.lock();
+                    try {
+                        givingUp = null;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
             }
         }
     }

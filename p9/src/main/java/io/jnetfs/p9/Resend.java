@@ -116,17 +116,21 @@ final class Resend implements P9Callback {
             if (!client.lost(s, h)) {
                 return h;
             }
-            if (queue(op, s)) {
+            int q = queue(op, s);
+            if (q == Reconnect.QUEUED) {
                 return QUEUED;
+            }
+            if (q == Reconnect.FAIL) {
+                return h;
             }
             s = client.session(); // recovered since it was issued: send it there
         }
     }
 
-    /** @return true if queued for a recovery; false: recovered already, send it again now */
-    private boolean queue(Op op, P9Session failed) {
+    /** @return what {@link Reconnect#requeue} says */
+    private int queue(Op op, P9Session failed) {
         Reconnect r = client.reconnector();
-        return r != null && r.requeue(failed, () -> {
+        return r == null ? Reconnect.FAIL : r.requeue(failed, () -> {
             synchronized (this) {
                 queued.add(op);
             }
@@ -137,8 +141,13 @@ final class Resend implements P9Callback {
     public void complete(long cookie, long result) {
         Op op = ops[(int) cookie];
         if (client.lost(op.session, result)) {
-            if (queue(op, op.session)) {
+            int q = queue(op, op.session);
+            if (q == Reconnect.QUEUED) {
                 return; // on the failed connection's receiving thread: the recovery sends it again
+            }
+            if (q == Reconnect.FAIL) {
+                finish(op, result);
+                return;
             }
             op.data.revert(op.data.advanced() - op.advancedAtIssue);
             long h = send(op, client.session());

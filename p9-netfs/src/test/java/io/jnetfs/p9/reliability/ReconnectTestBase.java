@@ -383,6 +383,46 @@ abstract class ReconnectTestBase {
     }
 
     /**
+     * 200 lost connections (the proxy cuts them) under an open file leave nothing behind: the client's
+     * file descriptors and threads (one receiving thread; no recovery thread) back at their levels, the
+     * same fids, every pooled byte back.
+     */
+    @Test
+    void twoHundredReconnectsLeakNothing() throws Exception {
+        try (P9Client c = connect(); Fid f = c.create(c.root(), "leak", P9Flags.P9_DOTL_RDWR, 0644)) {
+            c.write(f, 0, random(4, 100_000));
+            c.getattr(f);
+            int fds0 = Leaks.openFds();
+            int fids0 = c.liveFids();
+            for (int i = 0; i < 200; i++) {
+                proxy.cutAll();
+                assertEquals(100_000, c.getattr(f).size());
+            }
+            assertArrayEquals(random(4, 100_000), c.read(f, 0, 100_000));
+            assertTrue(c.reconnects() >= 190, "reconnects: " + c.reconnects()); // a cut may meet no request
+            assertEquals(fids0, c.liveFids());
+            int fds = Leaks.awaitFdsAtMost(fds0, 5_000);
+            assertTrue(fds <= fds0, "file descriptors: " + fds0 + " before, " + fds + " after 200 reconnects");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((p9Threads("p9-recv") != 1 || p9Threads("p9-reconnect") != 0 || p9Threads("p9-send") > 1)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, p9Threads("p9-recv"), "one receiving thread: " + Thread.getAllStackTraces().keySet());
+            assertEquals(0, p9Threads("p9-reconnect"), "no recovery thread left");
+            assertTrue(p9Threads("p9-send") <= 1, "at most the live connection's sender thread");
+        }
+    }
+
+    /** @return live threads of this test's client (their names hold the proxy's address) named {@code prefix ...} */
+    private long p9Threads(String prefix) {
+        String peer = proxy.host() + ":" + proxy.port();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix) && t.getName().contains(peer))
+                .count();
+    }
+
+    /**
      * One 16 MiB write and one 16 MiB read, each a single call, through a proxy that cuts every
      * connection after 1 to 2 MiB: each is sent again from where the replies that came stopped (sent
      * again whole, neither would ever get through).
@@ -412,8 +452,8 @@ abstract class ReconnectTestBase {
         double delay = kind == Fault.DELAY ? 0.3 : 0;
         double truncate = kind == Fault.TRUNCATE ? 0.01 : 0;
         double reset = kind == Fault.RESET ? 0.01 : 0;
-        long cutMin = kind == Fault.CUT ? 256 << 10 : 1;
-        long cutMax = kind == Fault.CUT ? 1 << 20 : Long.MAX_VALUE;
+        long cutMin = kind == Fault.CUT ? 1 << 20 : 1;
+        long cutMax = kind == Fault.CUT ? 4 << 20 : Long.MAX_VALUE;
         proxy.schedule(new Schedule(11 + kind.ordinal(), delay, 0, truncate, reset, cutMin, cutMax, 3, 0,
                 Set.of(Direction.C2S, Direction.S2C)));
         Random rnd = new Random(kind.ordinal());
