@@ -69,7 +69,8 @@ final class RemoteSession implements AutoCloseable {
             throw CommandFailure.of(what, "resolve " + host, e);
         }
         P9Options o = P9Options.builder(address, port).aname(s.aname()).uname(s.uname()).nUname(s.nUname())
-                .msize(s.msize()).window(s.inflight()).transport(s.transport()).timeout(s.timeout()).reconnect(s.reconnect()).build();
+                .msize(s.msize()).window(s.inflight()).transport(s.transport()).timeout(s.timeout())
+                .reconnect(s.reconnect()).build();
         P9Client client;
         try {
             client = P9Client.connect(o);
@@ -79,8 +80,9 @@ final class RemoteSession implements AutoCloseable {
         Netfs netfs = null;
         ExecutorService writer = null;
         try {
+            // with recovery an RPC may take its timeout, then the reconnect window: the engine must not give up first
             netfs = new Netfs(Netfs.Config.defaults().withMemory(POOL_BYTES, PAGE_CACHE_BYTES)
-                    .withTimeout(s.timeout().toMillis(), TimeUnit.MILLISECONDS));
+                    .withTimeout(s.timeout().toMillis() * (s.reconnect() ? 3 : 1), TimeUnit.MILLISECONDS));
             CacheFiles cache = null;
             if (s.cacheDir() != null) {
                 writer = Executors.newSingleThreadExecutor(r -> {
