@@ -77,6 +77,11 @@ public final class CommonOptions {
                     + "nothing is written to the cache. Default: 10,7,3.")
     String cacheCull = "10,7,3";
 
+    @Option(names = "--no-reconnect", scope = ScopeType.INHERIT,
+            description = "Fail at once when the connection is lost. Default: connect again (for up to --timeout), "
+                    + "walk and reopen the open files and send again what had no reply.")
+    boolean noReconnect;
+
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress bar, no warnings.")
     boolean quiet;
 
@@ -151,7 +156,7 @@ public final class CommonOptions {
         TransportKind transport = ioUring == null ? null : ioUring ? TransportKind.IO_URING : TransportKind.SOCKET;
         Path dir = cacheDir();
         return new Settings(aname, user, nUname, (int) msize, inflight, transport, Duration.ofSeconds(timeoutSeconds),
-                noCache ? null : dir, dir, engineSettings());
+                noCache ? null : dir, dir, engineSettings(), !noReconnect);
     }
 
     /** The engine's settings: {@code --page-cache}, {@code --attr-timeout}, {@code --cache-size}, {@code --cache-cull}. */

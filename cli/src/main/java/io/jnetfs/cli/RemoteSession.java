@@ -90,7 +90,8 @@ final class RemoteSession implements AutoCloseable {
             throw CommandFailure.of(what, "resolve " + host, e);
         }
         P9Options o = P9Options.builder(address, port).aname(s.aname()).uname(s.uname()).nUname(s.nUname())
-                .msize(s.msize()).window(s.inflight()).transport(s.transport() == null && metadataOnly ? TransportKind.SOCKET : s.transportToUse()).timeout(s.timeout()).build();
+                .msize(s.msize()).window(s.inflight()).transport(s.transport() == null && metadataOnly ? TransportKind.SOCKET : s.transportToUse()).timeout(s.timeout())
+                .reconnect(s.reconnect()).build();
         P9Client client;
         try {
             client = P9Client.connect(o);
@@ -112,7 +113,8 @@ final class RemoteSession implements AutoCloseable {
         try {
             EngineSettings eng = s.engine();
             netfs = new Netfs(Netfs.Config.defaults().withMemory(eng.poolBytes(), eng.pageCacheBytes())
-                    .withTimeout(s.timeout().toMillis(), TimeUnit.MILLISECONDS));
+                    // with recovery an RPC may take its timeout, then the reconnect window: the engine must not give up first
+                    .withTimeout(s.timeout().toMillis() * (s.reconnect() ? 3 : 1), TimeUnit.MILLISECONDS));
             CacheFiles cache = null;
             if (s.cacheDir() != null) {
                 writer = Executors.newSingleThreadExecutor(r -> {

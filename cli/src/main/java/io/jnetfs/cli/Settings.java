@@ -19,9 +19,10 @@ import java.time.Duration;
  * @param cacheDir the disk cache directory, or {@code null} for none ({@code --no-cache})
  * @param stateDir where {@code last-stats} is kept (the cache directory, even with {@code --no-cache})
  * @param engine the engine's memory and cache settings
+ * @param reconnect whether a lost connection is recovered ({@code --no-reconnect}: not)
  */
 public record Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
-                       Duration timeout, Path cacheDir, Path stateDir, EngineSettings engine) {
+                       Duration timeout, Path cacheDir, Path stateDir, EngineSettings engine, boolean reconnect) {
     /**
      * The transport to connect with: the one asked for, else io_uring when this kernel allows it (the
      * probe runs here, on the first connection, not for commands that connect to no server).
@@ -35,10 +36,10 @@ public record Settings(String aname, String uname, int nUname, int msize, int in
         return IoUring.isAvailable() ? TransportKind.IO_URING : TransportKind.SOCKET;
     }
 
-    /** Settings with the engine's defaults ({@link EngineSettings#DEFAULT}). */
+    /** Settings with the engine's defaults ({@link EngineSettings#DEFAULT}) and recovery of lost connections on. */
     public Settings(String aname, String uname, int nUname, int msize, int inflight, TransportKind transport,
                     Duration timeout, Path cacheDir, Path stateDir) {
-        this(aname, uname, nUname, msize, inflight, transport, timeout, cacheDir, stateDir, EngineSettings.DEFAULT);
+        this(aname, uname, nUname, msize, inflight, transport, timeout, cacheDir, stateDir, EngineSettings.DEFAULT, true);
     }
 
     /**
@@ -48,6 +49,7 @@ public record Settings(String aname, String uname, int nUname, int msize, int in
      * @param otherCacheDir the disk cache directory, or {@code null} for none
      */
     public Settings with(String otherAname, Path otherCacheDir) {
-        return new Settings(otherAname, uname, nUname, msize, inflight, transport, timeout, otherCacheDir, stateDir, engine);
+        return new Settings(otherAname, uname, nUname, msize, inflight, transport, timeout, otherCacheDir, stateDir, engine,
+                reconnect);
     }
 }

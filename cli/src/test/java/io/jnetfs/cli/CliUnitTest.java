@@ -1,6 +1,7 @@
 package io.jnetfs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,6 +51,16 @@ class CliUnitTest {
             CommandFailure f = assertThrows(CommandFailure.class, () -> RemotePath.parse(bad), bad);
             assertEquals(ExitCodes.USAGE, f.exitCode(), bad);
         }
+    }
+
+    @Test
+    void lostConnectionsAreRecoveredUnlessNoReconnect() throws CommandFailure {
+        CommonOptions on = new CommonOptions();
+        new picocli.CommandLine(on).parseArgs();
+        assertTrue(on.settings().reconnect(), "recovery is on by default");
+        CommonOptions off = new CommonOptions();
+        new picocli.CommandLine(off).parseArgs("--no-reconnect");
+        assertFalse(off.settings().reconnect());
     }
 
     @Test

@@ -11,6 +11,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>A fid may be opened once ({@link P9Client#lopen}, {@link P9Client#create}); then it has an
  * {@link #iounit()} and may be read, written or listed.
+ *
+ * <p>A fid remembers the path it was walked along and the flags it was opened with: when the client
+ * recovers a lost connection ({@link P9Options#reconnect()}) it walks the same fid number along the
+ * same path on the new connection and opens it again. A fid whose file is gone or is another file
+ * there now (another qid path or type) becomes {@link #isStale() stale}: every request on it fails
+ * with {@code ESTALE}, never reaching another file's bytes.
  */
 public final class Fid implements AutoCloseable {
     private final P9Client client;
@@ -19,11 +25,20 @@ public final class Fid implements AutoCloseable {
     private volatile int iounit;
     private volatile boolean open;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The names walked from the root to this file (updated by renames through the client). */
+    private volatile String[] path;
+    /** The flags it was opened with, minus CREATE, EXCL and TRUNC; -1 while not open. */
+    private volatile int reopenFlags = -1;
+    /** The session generation on whose connection the server knows this fid; -1 before it is made. */
+    volatile int gen = -1;
+    /** The file is gone or replaced on the server since a lost connection. */
+    private volatile boolean stale;
 
-    Fid(P9Client client, int number, Qid qid) {
+    Fid(P9Client client, int number, Qid qid, String[] path) {
         this.client = client;
         this.number = number;
         this.qid = qid;
+        this.path = path;
     }
 
     /** {@return the fid number on the wire} */
@@ -56,11 +71,43 @@ public final class Fid implements AutoCloseable {
         return client;
     }
 
-    void opened(Qid q, int iounit) {
+    /** {@return whether the file was removed or replaced on the server while the connection was lost} */
+    public boolean isStale() {
+        return stale;
+    }
+
+    /** {@return the path from the root the fid was walked along, "/"-separated} */
+    public String path() {
+        return "/" + String.join("/", path);
+    }
+
+    String[] names() {
+        return path;
+    }
+
+    void names(String[] p) {
+        this.path = p;
+    }
+
+    int reopenFlags() {
+        return reopenFlags;
+    }
+
+    void markStale() {
+        stale = true;
+    }
+
+    void made(Qid q, int gen) {
+        this.qid = q;
+        this.gen = gen;
+    }
+
+    void opened(Qid q, int iounit, int flags) {
         if (q != null) {
             this.qid = q;
         }
         this.iounit = iounit;
+        this.reopenFlags = flags & ~(P9Flags.P9_DOTL_CREATE | P9Flags.P9_DOTL_EXCL | P9Flags.P9_DOTL_TRUNC);
         this.open = true;
     }
 
@@ -90,6 +137,7 @@ public final class Fid implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Fid[" + number + (closed.get() ? ", closed" : open ? ", open" : "") + ", " + qid + "]";
+        return "Fid[" + number + (closed.get() ? ", closed" : open ? ", open" : "") + (stale ? ", stale" : "") + ", "
+                + path() + ", " + qid + "]";
     }
 }

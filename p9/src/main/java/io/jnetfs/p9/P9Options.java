@@ -37,6 +37,7 @@ public final class P9Options {
     private final ReceiveMode receiveMode;
     private final FolioPool pool;
     private final boolean acceptsRerror;
+    private final boolean reconnect;
 
     private P9Options(Builder b) {
         this.host = b.host;
@@ -53,6 +54,31 @@ public final class P9Options {
         this.receiveMode = b.receiveMode;
         this.pool = b.pool;
         this.acceptsRerror = b.acceptsRerror;
+        this.reconnect = b.reconnect;
+    }
+
+    /** The same options with another pool (the client's own, shared by its successive connections). */
+    private P9Options(P9Options o, FolioPool pool) {
+        this.host = o.host;
+        this.port = o.port;
+        this.aname = o.aname;
+        this.uname = o.uname;
+        this.nUname = o.nUname;
+        this.gid = o.gid;
+        this.msize = o.msize;
+        this.timeout = o.timeout;
+        this.maxTags = o.maxTags;
+        this.window = o.window;
+        this.transport = o.transport;
+        this.receiveMode = o.receiveMode;
+        this.pool = pool;
+        this.acceptsRerror = o.acceptsRerror;
+        this.reconnect = o.reconnect;
+    }
+
+    /** {@return these options with {@code pool} as the pool} */
+    P9Options withPool(FolioPool pool) {
+        return new P9Options(this, pool);
     }
 
     /**
@@ -139,11 +165,22 @@ public final class P9Options {
         return acceptsRerror;
     }
 
+    /**
+     * {@return whether a lost connection is recovered: the client reconnects (with back-off, for up to
+     * {@link #timeout()}), attaches again, walks every live fid again by its path, reopens the open ones
+     * and sends again the requests that had no reply; {@code false}: the first lost connection fails
+     * every request in flight and the client stays failed}
+     */
+    public boolean reconnect() {
+        return reconnect;
+    }
+
     @Override
     public String toString() {
         return "P9Options[" + host + ":" + port + ", aname=" + aname + ", uname=" + uname + ", n_uname="
                 + Integer.toUnsignedString(nUname) + ", msize=" + msize + ", timeout=" + timeout + ", maxTags="
-                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + (acceptsRerror ? "" : ", strict: no Rerror") + "]";
+                + maxTags + ", transport=" + transport + ", receiveMode=" + receiveMode + (acceptsRerror ? "" : ", strict: no Rerror")
+                + ", reconnect=" + reconnect + "]";
     }
 
     /** Builds {@link P9Options}. */
@@ -162,6 +199,7 @@ public final class P9Options {
         private ReceiveMode receiveMode = DEFAULT_RECEIVE_MODE;
         private FolioPool pool;
         private boolean acceptsRerror = true;
+        private boolean reconnect = true;
 
         private Builder(String host, int port) {
             this.host = Objects.requireNonNull(host, "host");
@@ -315,6 +353,17 @@ public final class P9Options {
          */
         public Builder acceptRerror(boolean on) {
             this.acceptsRerror = on;
+            return this;
+        }
+
+        /**
+         * Sets whether a lost connection is recovered ({@link P9Options#reconnect()}); on by default.
+         *
+         * @param on false to fail for good at the first lost connection, as v9fs does
+         * @return this builder
+         */
+        public Builder reconnect(boolean on) {
+            this.reconnect = on;
             return this;
         }
 

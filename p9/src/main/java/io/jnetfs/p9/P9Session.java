@@ -18,15 +18,30 @@ import java.lang.foreign.MemorySegment;
  */
 final class P9Session implements AutoCloseable {
     private final P9Connection conn;
-    private final FidTable fids = new FidTable();
+    private final FidTable fids;
     private final int maxData;
+    /** Which of the client's successive connections this is (0: the first; +1 per recovery attempt). */
+    private final int gen;
     /** Folio size of the pool memory DIRECT appends grow a chain by. */
     private static final int APPEND_FOLIO = 64 << 10;
 
-    P9Session(P9Connection conn) {
+    /**
+     * @param conn the connection, owned from now on
+     * @param fids the fid numbers, shared by the client's successive sessions (a recovered connection
+     *     walks the same numbers again)
+     * @param gen which of the client's connections this is
+     */
+    P9Session(P9Connection conn, FidTable fids, int gen) {
         this.conn = conn;
+        this.fids = fids;
+        this.gen = gen;
         this.maxData = conn.msize() - P9Descriptor.P9_IOHDRSZ;
         conn.fidRecycler(fids::release);
+    }
+
+    /** {@return which of the client's connections this is} */
+    int gen() {
+        return gen;
     }
 
     P9Connection connection() {
@@ -527,23 +542,27 @@ final class P9Session implements AutoCloseable {
      * Reads {@code len} bytes at {@code offset} into {@code dest[destOff ..]} with up to {@code window}
      * Treads of {@code ioSize} in flight, sent together.
      *
+     * @param done if not {@code null}, {@code done[0]} gets the bytes done from the start in order before the
+     *     first failure (what a transfer sent again after a lost connection need not do again)
      * @return bytes read (fewer at end of file), or -errno
      */
-    long read(int fid, int ioSize, long offset, BvecqBuffer dest, long destOff, long len, int window) {
-        return transfer(P9Type.Tread, fid, ioSize, offset, dest, destOff, len, window);
+    long read(int fid, int ioSize, long offset, BvecqBuffer dest, long destOff, long len, int window, long[] done) {
+        return transfer(P9Type.Tread, fid, ioSize, offset, dest, destOff, len, window, done);
     }
 
     /**
      * Writes {@code len} bytes of {@code src[srcOff ..]} at {@code offset}, up to {@code window} Twrites
      * in flight.
      *
+     * @param done as for {@link #read}
      * @return bytes written, or -errno
      */
-    long write(int fid, int ioSize, long offset, BvecqBuffer src, long srcOff, long len, int window) {
-        return transfer(P9Type.Twrite, fid, ioSize, offset, src, srcOff, len, window);
+    long write(int fid, int ioSize, long offset, BvecqBuffer src, long srcOff, long len, int window, long[] done) {
+        return transfer(P9Type.Twrite, fid, ioSize, offset, src, srcOff, len, window, done);
     }
 
-    private long transfer(int type, int fid, int ioSize, long offset, BvecqBuffer buf, long bufOff, long len, int window) {
+    private long transfer(int type, int fid, int ioSize, long offset, BvecqBuffer buf, long bufOff, long len, int window,
+                          long[] done) {
         if (conn.isReceiverThread()) {
             throw new IllegalStateException("blocking 9P " + P9Type.name(type) + " from a completion callback; "
                     + "issue asynchronous requests there");
@@ -605,6 +624,9 @@ final class P9Session implements AutoCloseable {
                     shortReply = true; // end of file (read) or a short write: later replies do not count
                 }
             }
+        }
+        if (done != null) {
+            done[0] = total; // the replies are awaited in order: what counted is a prefix
         }
         return err != 0 ? err : total;
     }

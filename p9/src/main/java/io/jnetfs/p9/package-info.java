@@ -6,7 +6,10 @@
  *       with explicit lifetimes, file operations that throw {@link io.jnetfs.p9.P9Exception}, and
  *       allocation-free asynchronous reads and writes with a primitive {@link io.jnetfs.p9.P9Callback}
  *       (what the netfs engine drives);</li>
- *   <li>{@code P9Session}: the same operations on fid numbers, returning {@code -errno};</li>
+ *   <li>{@code P9Session}: the same operations on fid numbers, returning {@code -errno}; one per connection;</li>
+ *   <li>{@code Reconnect} (who recovers a lost connection: connects again, attaches, walks and reopens
+ *       every live fid, publishes the new session) and {@code Resend} (who sends the asynchronous
+ *       Treads and Twrites lost with a connection again);</li>
  *   <li>{@code P9Connection}: one connection's parts tied together, its failure and close; the parts,
  *       one job each (as net/9p's client.c and trans_fd.c):
  *       {@code VersionExchange} (Tversion), {@code TagTable} (tags, request slots, completion),

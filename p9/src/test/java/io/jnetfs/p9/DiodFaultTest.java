@@ -59,7 +59,8 @@ class DiodFaultTest {
         }
         Duration timeout = Duration.ofSeconds(5);
         try (Diod d = Diod.start(dir);
-             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(timeout).window(16).build());
+             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(timeout).window(16)
+                     .reconnect(false).build()); // how a lost connection fails, without recovery
              Fid f = c.open("big", P9Flags.P9_DOTL_RDONLY)) {
             CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> {
                 try (var a = java.lang.foreign.Arena.ofShared()) {
@@ -173,7 +174,8 @@ class DiodFaultTest {
             throws Exception {
         need(transport);
         try (Diod d = Diod.start(dir);
-             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(Duration.ofMillis(400)).build())) {
+             P9Client c = P9Client.connect(PeerOptions.root(d).transport(transport).timeout(Duration.ofMillis(400))
+                     .reconnect(false).build())) {
             d.suspend();
             try {
                 long t0 = System.nanoTime();

@@ -51,7 +51,8 @@ final class FakeServer implements AutoCloseable {
     }
 
     P9Options.Builder options() {
-        return P9Options.builder(HOST, port()).aname("/fake").uname("root").timeout(java.time.Duration.ofSeconds(5));
+        return P9Options.builder(HOST, port()).aname("/fake").uname("root").timeout(java.time.Duration.ofSeconds(5))
+                .reconnect(false); // these tests check how a connection fails
     }
 
     private void serve(Handler handler) {

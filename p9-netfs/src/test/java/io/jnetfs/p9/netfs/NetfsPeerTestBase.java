@@ -309,7 +309,9 @@ abstract class NetfsPeerTestBase {
     void serverKilledDuringWritebackGivesAnErrorAndLosesNoAcknowledgedByte() throws IOException {
         byte[] first = new byte[4 << 20];
         new Random(7).nextBytes(first);
-        try (P9Client c = PeerOptions.connect(peer); Netfs n = netfs(); P9File f = mount(c, n, null).create("k.bin", 0644)) {
+        // the client tries to reconnect for its timeout, which must end before the engine's (20 s) does
+        try (P9Client c = P9Client.connect(PeerOptions.root(peer).timeout(java.time.Duration.ofSeconds(8)).build());
+             Netfs n = netfs(); P9File f = mount(c, n, null).create("k.bin", 0644)) {
             f.write(0, first, 0, first.length);
             f.fsync(); // acknowledged
             byte[] more = new byte[8 << 20];

@@ -87,7 +87,7 @@ class FaultProxyDiodTest {
             Require.feature("io_uring", IoUring.unavailableReason());
         }
         return P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname("root").nUname(0)
-                .transport(t).timeout(timeout).pool(pool).build());
+                .transport(t).timeout(timeout).pool(pool).reconnect(false).build()); // how a fault fails requests
     }
 
     private static Schedule only(long seed, double delay, double stall, double truncate, double reset, Direction... d) {

@@ -347,7 +347,7 @@ class SoakTest {
             sessions++;
             boolean uring = sessions % 2 == 0 && IoUring.isAvailable();
             P9Options o = P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname("root").nUname(0)
-                    .timeout(Duration.ofSeconds(5)).window(8).pool(clientPool)
+                    .timeout(Duration.ofSeconds(5)).window(8).pool(clientPool).reconnect(false)
                     .transport(uring ? TransportKind.IO_URING : TransportKind.SOCKET)
                     .receiveMode(sessions % 4 < 2 ? ReceiveMode.DIRECT : ReceiveMode.BULK).build();
             P9Client c = P9Client.connect(o);

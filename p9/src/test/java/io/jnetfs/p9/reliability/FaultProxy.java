@@ -114,6 +114,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile boolean enabled = true;
     private volatile int group = 1;
     private volatile boolean closed;
+    /** The 9P message type whose next message cuts its connection instead of passing, or -1. */
+    private final java.util.concurrent.atomic.AtomicInteger cutAtType = new java.util.concurrent.atomic.AtomicInteger(-1);
 
     /**
      * Starts a proxy to {@code upstreamPort} on 127.0.0.1 and begins accepting.
@@ -215,6 +217,22 @@ public final class FaultProxy implements AutoCloseable {
     /** @return connections open now */
     public int liveConnections() {
         return links.size();
+    }
+
+    /**
+     * Arms a one-shot cut: the next message of 9P type {@code type} (an R-type: its reply is lost after
+     * the server did the work; a T-type: the request never arrives) cuts its connection instead of
+     * passing, counted as {@link Fault#CUT}, whether fault injection is enabled or not.
+     *
+     * @param type a 9P message type byte, such as 73 for Rmkdir
+     */
+    public void cutAtNext(int type) {
+        cutAtType.set(type);
+    }
+
+    /** @return whether the cut armed by {@link #cutAtNext} is still waiting for its message */
+    public boolean cutArmed() {
+        return cutAtType.get() >= 0;
     }
 
     /** Cuts every live connection now (FIN both ways), counted as {@link Fault#CUT}. */
@@ -377,6 +395,15 @@ public final class FaultProxy implements AutoCloseable {
                     byte[] msg = new byte[(int) size];
                     System.arraycopy(head, 0, msg, 0, 4);
                     if (!readFully(in, msg, 4, msg.length - 4)) {
+                        return;
+                    }
+                    int armed = cutAtType.get();
+                    if (armed >= 0 && (msg[4] & 0xFF) == armed && cutAtType.compareAndSet(armed, -1)) {
+                        if (nHeld > 0) {
+                            out.write(held.toByteArray());
+                        }
+                        faults.incrementAndGet(Fault.CUT.ordinal());
+                        cut(false);
                         return;
                     }
                     int g = d == Direction.S2C ? group : 1;
