@@ -92,8 +92,9 @@ public final class FuseSession implements AutoCloseable {
         FuseOptions o = options.copy();
         Path mp = mountpoint.toAbsolutePath().normalize();
         FuseOptions.MountMethod method = FuseMount.resolve(o.mountMethod());
+        FuseTransports.check(o); // io-uring asked for and unavailable: fail before mounting
         int fd = FuseMount.mount(mp, o, method);
-        FuseSession s = new FuseSession(fs, o, new DevFuseTransport(fd, o.cloneFd()), mp, method);
+        FuseSession s = new FuseSession(fs, o, FuseTransports.open(fd, o), mp, method);
         s.startAndAwaitInit();
         s.raiseReadahead();
         return s;
@@ -134,6 +135,9 @@ public final class FuseSession implements AutoCloseable {
             if (!done) {
                 throw new IOException("no FUSE INIT from the kernel within " + options.initTimeout()
                         + (mountpoint != null ? " on " + mountpoint : ""));
+            }
+            if (conn != null) {
+                transport.started(conn);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -244,6 +248,10 @@ public final class FuseSession implements AutoCloseable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    long transportInitFlags() {
+        return transport.initFlags();
     }
 
     boolean initialized() {
@@ -405,6 +413,11 @@ public final class FuseSession implements AutoCloseable {
     /** @return what INIT negotiated, or {@code null} before it */
     public FuseConnInfo conn() {
         return conn;
+    }
+
+    /** @return the transport carrying the requests (owned by the session) */
+    public FuseTransport transport() {
+        return transport;
     }
 
     /** @return the counters */
