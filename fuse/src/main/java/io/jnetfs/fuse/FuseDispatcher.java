@@ -405,7 +405,12 @@ final class FuseDispatcher {
         }
         FuseConnInfo conn = new FuseConnInfo(major, proto, flags, maxReadahead, want, maxWrite,
                 Math.min(maxReadahead, o.maxReadahead()), maxPages);
-        fs.init(conn);
+        try {
+            fs.init(conn);
+        } catch (RuntimeException e) {
+            session.initFailed("FuseFilesystem.init threw " + e);
+            throw e; // answered EIO: the kernel fails the mount
+        }
         long granted = conn.wantFlags() & flags;
         m.set(U32, OUT_HEADER_SIZE + INIT_OUT_MAJOR, OUR_MAJOR);
         m.set(U32, OUT_HEADER_SIZE + INIT_OUT_MINOR, proto);

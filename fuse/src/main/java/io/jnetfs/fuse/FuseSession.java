@@ -59,6 +59,8 @@ public final class FuseSession implements AutoCloseable {
     private final AtomicBoolean mounted;
     private volatile FuseConnInfo conn;
     private volatile String initFailure;
+    /** With auto_unmount: the socket fusermount3 watches; closed last. */
+    private int commFd = -1;
     private volatile boolean stopping;
 
     private FuseSession(FuseFilesystem fs, FuseOptions options, FuseTransport transport, Path mountpoint,
@@ -91,10 +93,14 @@ public final class FuseSession implements AutoCloseable {
         Objects.requireNonNull(fs, "fs");
         FuseOptions o = options.copy();
         Path mp = mountpoint.toAbsolutePath().normalize();
-        FuseOptions.MountMethod method = FuseMount.resolve(o.mountMethod());
+        FuseOptions.MountMethod method = FuseMount.resolve(o.mountMethod(), o.autoUnmount());
+        if (o.autoUnmount() && method == FuseOptions.MountMethod.SYSCALL) {
+            throw new IllegalArgumentException("auto_unmount needs mountMethod FUSERMOUNT or AUTO, not SYSCALL");
+        }
         FuseTransports.check(o); // io-uring asked for and unavailable: fail before mounting
-        int fd = FuseMount.mount(mp, o, method);
-        FuseSession s = new FuseSession(fs, o, FuseTransports.open(fd, o), mp, method);
+        FuseMount.Mounted m = FuseMount.mount(mp, o, method);
+        FuseSession s = new FuseSession(fs, o, FuseTransports.open(m.fd(), o), mp, method);
+        s.commFd = m.commFd();
         s.startAndAwaitInit();
         s.raiseReadahead();
         return s;
@@ -511,6 +517,10 @@ public final class FuseSession implements AutoCloseable {
         }
         boolean allGone = workers.stream().noneMatch(Thread::isAlive);
         transport.close();
+        if (commFd >= 0) {
+            io.jnetfs.ffm.Native.close(commFd); // fusermount3's watcher sees EOF and finds nothing left to unmount
+            commFd = -1;
+        }
         destroyOnce();
         if (allGone) {
             // a worker stuck in a handler would still touch these: leave them to the GC's cleaner then

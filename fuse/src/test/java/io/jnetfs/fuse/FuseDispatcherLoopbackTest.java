@@ -10,6 +10,7 @@ import io.jnetfs.bvecq.Folio;
 import io.jnetfs.bvecq.FolioPool;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.NativeIoException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -225,6 +226,26 @@ class FuseDispatcherLoopbackTest {
         assertEquals(0, r.getInt(4));
         assertEquals(7, r.getInt(16));
         assertEquals(38, r.getInt(20));
+    }
+
+    @Test
+    void initFailingInTheFilesystemFailsTheSessionAtOnce() throws Exception {
+        LoopbackTransport t2 = new LoopbackTransport();
+        t2.requests.add(init(7, 38, 0));
+        FuseFilesystem failing = new FuseFilesystem() {
+            @Override
+            public void init(FuseConnInfo conn) {
+                throw new IllegalStateException("cannot start");
+            }
+        };
+        long t0 = System.nanoTime();
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> FuseSession.serve(t2, failing, new FuseOptions().threads(1)));
+        assertTrue(e.getMessage().contains("cannot start"), e.getMessage());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "waited for the INIT timeout instead");
+        byte[] r = t2.replies.poll(5, TimeUnit.SECONDS);
+        assertNotNull(r);
+        assertEquals(-Errno.EIO, ByteBuffer.wrap(r).order(ByteOrder.nativeOrder()).getInt(4));
     }
 
     @Test
