@@ -131,3 +131,48 @@ enum {
 #ifndef F_SETPIPE_SZ
 #define F_SETPIPE_SZ 1031
 #endif
+
+/*
+ * FUSE over io_uring (protocol 7.42, Linux 6.14), newer than the 7.38 linux/fuse.h Debian ships:
+ * declared with the names and values of the kernel's include/uapi/linux/fuse.h, guarded by the
+ * header's minor so newer headers take over unchanged. The ring entries' layout is read and written
+ * by fs/fuse/dev_uring.c (fuse_uring_copy_to_ring, fuse_uring_commit).
+ */
+#ifndef FUSE_OVER_IO_URING
+#define FUSE_OVER_IO_URING (1ULL << 41)        /* 7.42: INIT flag, the daemon may use io_uring */
+#endif
+#if FUSE_KERNEL_MINOR_VERSION < 42
+#define FUSE_URING_IN_OUT_HEADER_SZ 128
+#define FUSE_URING_OP_IN_OUT_SZ 128
+
+/* Part of fuse_uring_req_header, written by the kernel on fetch and by the daemon on commit. */
+struct fuse_uring_ent_in_out {
+	uint64_t flags;
+	uint64_t commit_id;                    /* the request's unique: fuse_uring_cmd_req.commit_id */
+	uint32_t payload_sz;                   /* bytes valid in the entry's payload buffer */
+	uint32_t padding;
+	uint64_t reserved;
+};
+
+/* An entry's header buffer (iov[0] of REGISTER). */
+struct fuse_uring_req_header {
+	char in_out[FUSE_URING_IN_OUT_HEADER_SZ];  /* fuse_in_header on fetch, fuse_out_header on commit */
+	char op_in[FUSE_URING_OP_IN_OUT_SZ];       /* the op's first argument (its fixed struct) */
+	struct fuse_uring_ent_in_out ring_ent_in_out;
+};
+
+/* The cmd_op of IORING_OP_URING_CMD on /dev/fuse. */
+enum fuse_uring_cmd {
+	FUSE_IO_URING_CMD_INVALID = 0,
+	FUSE_IO_URING_CMD_REGISTER = 1,            /* register an entry's buffers and fetch a request */
+	FUSE_IO_URING_CMD_COMMIT_AND_FETCH = 2,    /* commit a reply and fetch the next request */
+};
+
+/* In the 80-byte command area of a 128-byte SQE. */
+struct fuse_uring_cmd_req {
+	uint64_t flags;
+	uint64_t commit_id;
+	uint16_t qid;
+	uint8_t padding[6];
+};
+#endif

@@ -56,6 +56,13 @@ class LayoutCrossCheckTest {
                 "fuse_direntplus.dirent@offset", "fuse_write_in.flags@offset", "fuse_kstatfs.frsize@offset")) {
             assertTrue(expected.containsKey(key), "the cross-check lost " + key);
         }
+        // FUSE over io_uring (7.42, declared in jnetfs.h): the ring entry's header and the SQE command
+        for (String key : List.of("fuse_uring_req_header.op_in@offset", "fuse_uring_req_header.ring_ent_in_out@offset",
+                "fuse_uring_ent_in_out.payload_sz@offset", "fuse_uring_cmd_req.qid@offset", "fuse_uring_req_header")) {
+            assertTrue(expected.containsKey(key), "the cross-check lost " + key);
+        }
+        assertEquals(288L, expected.get("fuse_uring_req_header"));
+        assertEquals(24L, expected.get("fuse_uring_cmd_req"));
 
         Path src = tmp.resolve("layouts.c");
         Path exe = tmp.resolve("layouts");

@@ -395,6 +395,7 @@ final class FuseDispatcher {
                 | FuseConnInfo.FUSE_AUTO_INVAL_DATA | FuseConnInfo.FUSE_DO_READDIRPLUS | FuseConnInfo.FUSE_READDIRPLUS_AUTO
                 | FuseConnInfo.FUSE_ASYNC_DIO | FuseConnInfo.FUSE_PARALLEL_DIROPS | FuseConnInfo.FUSE_MAX_PAGES
                 | (o.writebackCache() ? FuseConnInfo.FUSE_WRITEBACK_CACHE : 0);
+        want |= session.transportInitFlags();
         want &= flags;
         int maxWrite = o.maxWrite();
         int maxPages = maxWrite / 4096;

@@ -22,6 +22,31 @@ public final class FuseOptions {
         FUSERMOUNT
     }
 
+    /** Which path requests and replies take between the kernel and the workers ({@code --fuse-transport}). */
+    public enum Transport {
+        /** io_uring when the kernel offers it ({@code enable_uring} Y, INIT reports it), else {@code /dev/fuse}. */
+        AUTO,
+        /** io_uring ({@code FUSE_OVER_IO_URING}, Linux 6.14), or fail with the reason it is unavailable. */
+        IO_URING,
+        /** {@code read} and {@code writev} on {@code /dev/fuse}. */
+        DEV;
+
+        /**
+         * @param name {@code auto}, {@code io-uring} or {@code dev}
+         * @return the transport
+         * @throws IllegalArgumentException naming the accepted values
+         */
+        public static Transport parse(String name) {
+            return switch (name) {
+                case "auto" -> AUTO;
+                case "io-uring", "io_uring", "uring" -> IO_URING;
+                case "dev", "/dev/fuse" -> DEV;
+                default -> throw new IllegalArgumentException("invalid fuse transport=\"" + name
+                        + "\" (auto, io-uring or dev)");
+            };
+        }
+    }
+
     private String fsName = "jnetfs";
     private String subtype = "jnetfs";
     private boolean allowOther;
@@ -38,6 +63,8 @@ public final class FuseOptions {
     private int maxReadahead = 1 << 20;
     private MountMethod mountMethod = MountMethod.AUTO;
     private Duration initTimeout = Duration.ofSeconds(10);
+    private Transport transport = Transport.AUTO;
+    private int uringQueueDepth = 2;
 
     /** Makes the defaults: fsname and subtype {@code jnetfs} (type {@code fuse.jnetfs}), 4 threads, 1 MiB requests. */
     public FuseOptions() {
@@ -62,6 +89,8 @@ public final class FuseOptions {
         o.maxReadahead = maxReadahead;
         o.mountMethod = mountMethod;
         o.initTimeout = initTimeout;
+        o.transport = transport;
+        o.uringQueueDepth = uringQueueDepth;
         return o;
     }
 
@@ -302,6 +331,38 @@ public final class FuseOptions {
     public FuseOptions initTimeout(Duration timeout) {
         checkTimeout("initTimeout", timeout);
         this.initTimeout = timeout;
+        return this;
+    }
+
+    /** @return the transport asked for (default {@link Transport#AUTO}) */
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * @param transport which path requests take: {@link Transport#AUTO}, {@link Transport#IO_URING}
+     *     (the session fails when it is unavailable) or {@link Transport#DEV}
+     * @return this
+     */
+    public FuseOptions transport(Transport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return this;
+    }
+
+    /** @return io_uring ring entries each worker registers per FUSE queue it serves (default 2) */
+    public int uringQueueDepth() {
+        return uringQueueDepth;
+    }
+
+    /**
+     * @param depth ring entries per worker and queue, 1..64 (each holds a {@code max_write} payload buffer)
+     * @return this
+     */
+    public FuseOptions uringQueueDepth(int depth) {
+        if (depth < 1 || depth > 64) {
+            throw new IllegalArgumentException("invalid uringQueueDepth=" + depth + " (1..64)");
+        }
+        this.uringQueueDepth = depth;
         return this;
     }
 

@@ -97,8 +97,9 @@ public final class FuseSession implements AutoCloseable {
         if (o.autoUnmount() && method == FuseOptions.MountMethod.SYSCALL) {
             throw new IllegalArgumentException("auto_unmount needs mountMethod FUSERMOUNT or AUTO, not SYSCALL");
         }
+        FuseTransports.check(o); // io-uring asked for and unavailable: fail before mounting
         FuseMount.Mounted m = FuseMount.mount(mp, o, method);
-        FuseSession s = new FuseSession(fs, o, new DevFuseTransport(m.fd(), o.cloneFd()), mp, method);
+        FuseSession s = new FuseSession(fs, o, FuseTransports.open(m.fd(), o), mp, method);
         s.commFd = m.commFd();
         s.startAndAwaitInit();
         s.raiseReadahead();
@@ -140,6 +141,9 @@ public final class FuseSession implements AutoCloseable {
             if (!done) {
                 throw new IOException("no FUSE INIT from the kernel within " + options.initTimeout()
                         + (mountpoint != null ? " on " + mountpoint : ""));
+            }
+            if (conn != null) {
+                transport.started(conn);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -250,6 +254,10 @@ public final class FuseSession implements AutoCloseable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    long transportInitFlags() {
+        return transport.initFlags();
     }
 
     boolean initialized() {
@@ -411,6 +419,11 @@ public final class FuseSession implements AutoCloseable {
     /** @return what INIT negotiated, or {@code null} before it */
     public FuseConnInfo conn() {
         return conn;
+    }
+
+    /** @return the transport carrying the requests (owned by the session) */
+    public FuseTransport transport() {
+        return transport;
     }
 
     /** @return the counters */

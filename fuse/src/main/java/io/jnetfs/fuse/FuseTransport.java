@@ -38,6 +38,27 @@ public interface FuseTransport extends AutoCloseable {
         return -38; // ENOSYS
     }
 
+    /**
+     * INIT flags this transport asks the kernel for beyond the dispatcher's own, such as
+     * {@code FUSE_OVER_IO_URING}; granted only where the kernel offers them ({@link FuseConnInfo#enabled}).
+     *
+     * @return {@code FUSE_*} INIT flags, 0 by default
+     */
+    default long initFlags() {
+        return 0;
+    }
+
+    /**
+     * Called once INIT has been answered (the kernel has the reply), before the session is handed to its
+     * caller: a transport that needs the negotiated connection (io_uring's ring entries are sized by
+     * {@code max_write}) sets itself up here.
+     *
+     * @param conn what INIT negotiated
+     * @throws IOException if the transport cannot serve this connection (the session then closes)
+     */
+    default void started(FuseConnInfo conn) throws IOException {
+    }
+
     /** @return a short name for logs and the mount's summary line, such as {@code "/dev/fuse"} */
     String name();
 

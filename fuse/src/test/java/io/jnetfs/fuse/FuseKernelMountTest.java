@@ -65,9 +65,19 @@ class FuseKernelMountTest {
         assertFalse(FuseMount.isMounted(mnt), "still mounted after close: " + mnt);
     }
 
-    private FuseSession mount(FuseOptions o) throws IOException {
-        session = FuseSession.mount(mnt, fs, o);
+    FuseSession mount(FuseOptions o) throws IOException {
+        session = FuseSession.mount(mnt, fs, configure(o));
         return session;
+    }
+
+    /** The transport the tests run on: /dev/fuse here, io_uring in {@link FuseKernelMountUringTest}. */
+    FuseOptions configure(FuseOptions o) {
+        return o.transport(FuseOptions.Transport.DEV);
+    }
+
+    /** What the parallel test expects of the workers' channels. */
+    void assertParallelChannels(FuseSession s) {
+        assertTrue(s.describe().contains("3 cloned fds"), s.describe());
     }
 
     private static String mountLine(Path mp) throws IOException {
@@ -323,7 +333,7 @@ class FuseKernelMountTest {
             }
         }
         assertEquals(0, s.stats().sendFailures(), s.stats().toString());
-        assertTrue(s.describe().contains("3 cloned fds"), s.describe());
+        assertParallelChannels(s);
     }
 
     @Test

@@ -995,6 +995,24 @@ public class LibC extends LibC$shared {
     public static int F_SETPIPE_SZ() {
         return F_SETPIPE_SZ;
     }
+    private static final int FUSE_URING_IN_OUT_HEADER_SZ = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_URING_IN_OUT_HEADER_SZ 128
+     * }
+     */
+    public static int FUSE_URING_IN_OUT_HEADER_SZ() {
+        return FUSE_URING_IN_OUT_HEADER_SZ;
+    }
+    private static final int FUSE_URING_OP_IN_OUT_SZ = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_URING_OP_IN_OUT_SZ 128
+     * }
+     */
+    public static int FUSE_URING_OP_IN_OUT_SZ() {
+        return FUSE_URING_OP_IN_OUT_SZ;
+    }
     /**
      * {@snippet lang=c :
      * typedef unsigned long size_t
@@ -6950,6 +6968,24 @@ public class LibC extends LibC$shared {
     public static int SOCKET_URING_OP_SIOCOUTQ() {
         return SOCKET_URING_OP_SIOCOUTQ;
     }
+    private static final int FUSE_IO_URING_CMD_REGISTER = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_uring_cmd.FUSE_IO_URING_CMD_REGISTER = 1
+     * }
+     */
+    public static int FUSE_IO_URING_CMD_REGISTER() {
+        return FUSE_IO_URING_CMD_REGISTER;
+    }
+    private static final int FUSE_IO_URING_CMD_COMMIT_AND_FETCH = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_uring_cmd.FUSE_IO_URING_CMD_COMMIT_AND_FETCH = 2
+     * }
+     */
+    public static int FUSE_IO_URING_CMD_COMMIT_AND_FETCH() {
+        return FUSE_IO_URING_CMD_COMMIT_AND_FETCH;
+    }
     private static final int AF_UNIX = (int)1L;
     /**
      * {@snippet lang=c :
@@ -8389,6 +8425,15 @@ public class LibC extends LibC$shared {
      */
     public static long IORING_OFF_PBUF_RING() {
         return IORING_OFF_PBUF_RING;
+    }
+    private static final long FUSE_OVER_IO_URING = 2199023255552L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_OVER_IO_URING 2199023255552
+     * }
+     */
+    public static long FUSE_OVER_IO_URING() {
+        return FUSE_OVER_IO_URING;
     }
 }
 
