@@ -388,7 +388,7 @@ class CliDiodTest {
         Files.write(export.resolve("f"), random(1000, 13));
         Path locked = Files.createDirectory(local.resolve("locked"));
         int chattr = run("chattr", "+i", locked.toString());
-        Require.feature("chattr", chattr == 0 ? null
+        Require.feature("root/chattr", chattr == 0 ? null
                 : "chattr +i exited with " + chattr + ": the immutable flag needs root (CAP_LINUX_IMMUTABLE) on ext2/3/4,"
                         + " xfs or btrfs");
         try {
@@ -406,7 +406,7 @@ class CliDiodTest {
     void noSpaceIsExitCode4AndLeavesNoPartialFile() throws Exception {
         Path small = Files.createDirectory(tmp.resolve("small"));
         int mount = run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString());
-        Require.feature("tmpfs-mount", mount == 0 ? null
+        Require.feature("root/tmpfs-mount", mount == 0 ? null
                 : "mount -t tmpfs exited with " + mount + ": mounting a 1 MiB tmpfs needs root with CAP_SYS_ADMIN");
         try (Diod full = Diod.start(small)) {
             Path big = file(local.resolve("big"), random(4 << 20, 14), "rw-r--r--");
