@@ -86,7 +86,7 @@ class FaultProxyDiodTest {
         if (t == TransportKind.IO_URING) {
             Require.feature("io_uring", IoUring.unavailableReason());
         }
-        return P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname("root").nUname(0)
+        return P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname(diod.uname()).nUname(diod.nUname())
                 .transport(t).timeout(timeout).pool(pool).build());
     }
 
