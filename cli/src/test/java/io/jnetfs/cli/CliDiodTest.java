@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jnetfs.peers.Diod;
 import io.jnetfs.testkit.Require;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,10 +160,18 @@ class CliDiodTest {
         Path src = file(local.resolve("t.bin"), random(1 << 20, 6), "rw-r--r--");
         ok(cli.run("--no-io-uring", "--msize", "8K", "--inflight", "2", "cp", src.toString(), url + "/socket.bin"));
         assertSameFile(src, export.resolve("socket.bin"));
-        ok(cli.run("--io-uring", "--inflight", "1", "cp", url + "/socket.bin", local.resolve("uring.bin").toString()));
-        assertSameFile(src, local.resolve("uring.bin"));
         CliHarness.Result bad = cli.run("--msize", "1K", "ls", url + "/");
         assertEquals(ExitCodes.USAGE, bad.code(), bad.toString());
+        CliHarness.Result uring = cli.run("--io-uring", "--inflight", "1", "cp", url + "/socket.bin",
+                local.resolve("uring.bin").toString());
+        String missing = IoUring.unavailableReason();
+        if (missing != null) { // asked for by name where the kernel refuses it: an I/O error naming why
+            assertEquals(ExitCodes.IO, uring.code(), uring.toString());
+            assertTrue(uring.toString().contains(missing), uring.toString());
+            Require.feature("io_uring", missing);
+        }
+        ok(uring);
+        assertSameFile(src, local.resolve("uring.bin"));
     }
 
     // ---- cat, ls, stat --------------------------------------------------------------------------------
