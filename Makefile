@@ -80,3 +80,12 @@ bench-full: build
 
 bench-startup: build
 	benchmarks/startup/bench-startup.sh $(BENCH_STARTUP_ARGS)
+
+## bench-clean: removes the scratch directory the benchmarks keep for reuse between runs (several GiB:
+## the 1 GiB data files, the 9P export): jnetfs-bench under java.io.tmpdir (/tmp), or BENCH_DIR=DIR where
+## the runs were given -Djnetfs.bench.dir=DIR (io.jnetfs.benchmarks.support.Scratch); also the scratch
+## files that versions before it left directly in /tmp
+.PHONY: bench-clean
+BENCH_DIR ?= /tmp/jnetfs-bench
+bench-clean:
+	rm -rf '$(BENCH_DIR)' /tmp/jnetfs-p9-bench /tmp/jnetfs-uring-1g.dat /tmp/jnetfs-uring-1g-write.dat

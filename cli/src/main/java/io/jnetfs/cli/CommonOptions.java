@@ -185,6 +185,21 @@ public final class CommonOptions {
         return new EngineSettings(pageCache, Duration.ofSeconds(attrTimeoutSeconds), limits);
     }
 
+    /**
+     * Which 9P transport {@link #settings()} picks and why, in the words {@code -v} prints once: the
+     * kernel's own reason when io_uring is refused (seccomp in a container, {@code kernel.io_uring_disabled}).
+     *
+     * @return for example {@code "sendmsg/recvmsg: io_uring unavailable: io_uring_setup failed: EPERM ..."}
+     */
+    String transportChoice() {
+        if (ioUring != null) {
+            return ioUring ? "io_uring (--io-uring)" : "sendmsg/recvmsg (--no-io-uring)";
+        }
+        String missing = IoUring.unavailableReason();
+        return missing == null ? "io_uring (the kernel allows it; --no-io-uring for sendmsg/recvmsg)"
+                : "sendmsg/recvmsg: io_uring unavailable: " + missing;
+    }
+
     /** {@return the real uid of this process ({@code /proc/self} is owned by it), or P9_NONUNAME} */
     static int currentUid() {
         try {

@@ -94,6 +94,9 @@ final class Run implements AutoCloseable {
         RemotePath r = RemotePath.parse(operand);
         RemoteFilesystem fs = remotes.get(r.server());
         if (fs == null) {
+            if (remotes.isEmpty()) {
+                verbose("transport: " + options.transportChoice());
+            }
             fs = new RemoteFilesystem(RemoteSession.open(r.host(), r.port(), settings, metadataOnly));
             remotes.put(r.server(), fs);
             verbose("connected to " + fs.session().server() + " (aname=" + settings.aname() + ", msize="

@@ -1,5 +1,6 @@
 package io.jnetfs.mount;
 
+import io.jnetfs.peers.PeerServer;
 import io.jnetfs.netfs.Netfs;
 import io.jnetfs.p9.P9Client;
 import io.jnetfs.p9.P9Options;
@@ -30,7 +31,7 @@ final class Remote implements AutoCloseable {
         this.server = server;
         this.port = port;
         this.aname = aname;
-        P9Options o = P9Options.builder("127.0.0.1", port).aname(aname).uname("root").nUname(0)
+        P9Options o = P9Options.builder("127.0.0.1", port).aname(aname).uname(PeerServer.attachUname()).nUname(PeerServer.attachUid())
                 .timeout(Duration.ofSeconds(20)).build();
         P9Client c = null;
         try {

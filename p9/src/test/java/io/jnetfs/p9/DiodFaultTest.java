@@ -212,15 +212,16 @@ class DiodFaultTest {
         int port;
         try (Diod d = Diod.start(dir)) {
             port = d.port();
-            // the plain connect: uname "root", n_uname NONUNAME (the server looks the name up)
-            try (P9Client c = P9Client.connect(PeerServer.HOST, port, d.aname(), "root")) {
+            // the plain connect: a uname ("root", or the user an unprivileged diod serves), n_uname NONUNAME
+            // (the server looks the name up)
+            try (P9Client c = P9Client.connect(PeerServer.HOST, port, d.aname(), d.uname())) {
                 assertTrue(c.root().qid().isDirectory());
                 assertEquals(65536, c.msize(), "Debian's diod answers 65536 whatever is asked");
                 assertEquals(65536 - 24, c.maxIoSize());
             }
             P9Exception e = assertThrows(P9Exception.class,
                     () -> P9Client.connect(PeerOptions.root(d).aname(dir.resolve("not-exported").toString()).build()));
-            assertTrue(e.getMessage().startsWith("Tattach(fid=0, uname=root, aname=" + dir.resolve("not-exported")),
+            assertTrue(e.getMessage().startsWith("Tattach(fid=0, uname=" + d.uname() + ", aname=" + dir.resolve("not-exported")),
                     e.getMessage());
         }
         ConnectException ce = assertThrows(ConnectException.class,

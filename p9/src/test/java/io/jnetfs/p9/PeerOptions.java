@@ -5,7 +5,8 @@ import java.io.IOException;
 
 /**
  * Client options for a peer server of the tests ({@link io.jnetfs.peers.Diod} and the others of
- * peer-servers, which know no 9P): attach its export as root (uname "root", n_uname 0). Published in the
+ * peer-servers, which know no 9P): attach its export as root (uname "root", n_uname 0), or as
+ * this process's user where it is not root ({@link PeerServer#uname()}). Published in the
  * p9 test-jar for the other modules' tests.
  */
 public final class PeerOptions {
@@ -17,7 +18,8 @@ public final class PeerOptions {
      * @return options to attach its export as root, to be completed by the caller
      */
     public static P9Options.Builder root(PeerServer server) {
-        return P9Options.builder(server.host(), server.port()).aname(server.aname()).uname("root").nUname(0);
+        return P9Options.builder(server.host(), server.port()).aname(server.aname()).uname(server.uname())
+                .nUname(server.nUname());
     }
 
     /**

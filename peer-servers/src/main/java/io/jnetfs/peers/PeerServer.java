@@ -34,6 +34,34 @@ public interface PeerServer extends AutoCloseable {
     /** {@return the aname that attaches the export} */
     String aname();
 
+    /**
+     * {@return the user name a client attaches as: {@code "root"} where this process runs as root (a server
+     * it starts serves every user), else this process's user, the only one a server started without
+     * privilege (diod as a CI job's user) lets attach}
+     */
+    default String uname() {
+        return attachUname();
+    }
+
+    /** {@return the uid a client attaches as (n_uname): 0 under root, else this process's uid (see {@link #uname()})} */
+    default int nUname() {
+        return attachUid();
+    }
+
+    /** {@return {@link #uname()} for any server this process starts} */
+    static String attachUname() {
+        return attachUid() == 0 ? "root" : System.getProperty("user.name");
+    }
+
+    /** {@return {@link #nUname()} for any server this process starts: the owner of {@code /proc/self}} */
+    static int attachUid() {
+        try {
+            return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** {@return its process id on this machine (for a container: as this machine sees it), -1 where unknown} */
     long pid();
 

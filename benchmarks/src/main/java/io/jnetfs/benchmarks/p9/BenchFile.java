@@ -29,9 +29,12 @@ public final class BenchFile {
     private BenchFile() {
     }
 
-    /** @return the export directory of the benchmarks: {@code $TMPDIR/jnetfs-p9-bench} (on the root file system) */
+    /**
+     * @return the export directory of the benchmarks: {@code p9-export} in the scratch directory
+     *     ({@link io.jnetfs.benchmarks.support.Scratch}, kept between runs for reuse; {@code make bench-clean})
+     */
     public static Path exportDir() throws IOException {
-        return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "jnetfs-p9-bench"));
+        return Files.createDirectories(io.jnetfs.benchmarks.support.Scratch.dir().resolve("p9-export"));
     }
 
     /**

@@ -11,6 +11,8 @@ import java.nio.file.Path;
  *
  * <p>The JMH benchmarks (in forked JVMs) and the harness's peers (C programs, fio) resolve the same
  * directory, so "a page-cache file" means the same filesystem for both; the harness records its type.
+ * Everything a benchmark keeps between runs on purpose (the 1 GiB files, the 9P export) lives here and
+ * nowhere else; {@code make bench-clean} removes the directory.
  */
 public final class Scratch {
     /** The system property that overrides the scratch directory. */

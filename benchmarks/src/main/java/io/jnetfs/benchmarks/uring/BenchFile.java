@@ -9,7 +9,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The 1 GiB data file the read benchmarks and fio share: {@code -Djnetfs.bench.uring.file=PATH}, or
- * {@code jnetfs-uring-1g.dat} in {@code java.io.tmpdir} (ext4 on the bench machine). Created once if
+ * {@code jnetfs-uring-1g.dat} in the scratch directory ({@link io.jnetfs.benchmarks.support.Scratch}: ext4 on the
+ * bench machine, kept between runs for reuse, removed by {@code make bench-clean}). Created once if
  * missing or of another size, then read through so every page is in the page cache.
  */
 public final class BenchFile {
@@ -27,7 +28,7 @@ public final class BenchFile {
     /** @return the path of the shared data file (not necessarily created yet) */
     public static Path path() {
         String p = System.getProperty("jnetfs.bench.uring.file");
-        return p != null ? Path.of(p) : Path.of(System.getProperty("java.io.tmpdir"), "jnetfs-uring-1g.dat");
+        return p != null ? Path.of(p) : io.jnetfs.benchmarks.support.Scratch.dir().resolve("jnetfs-uring-1g.dat");
     }
 
     /**

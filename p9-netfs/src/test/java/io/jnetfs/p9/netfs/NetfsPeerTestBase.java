@@ -183,7 +183,7 @@ abstract class NetfsPeerTestBase {
      */
     private long[] readThrough(FaultProxy proxy, String name, byte[] src) throws IOException {
         try (P9Client c = P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(peer.aname())
-                .uname("root").nUname(0).build()); Netfs n = netfs();
+                .uname(PeerServer.attachUname()).nUname(PeerServer.attachUid()).build()); Netfs n = netfs();
              P9File f = new P9Netfs(c, n, null, "9p://proxy", 16).open(name, false)) {
             long sends = c.sendmsgCalls();
             assertArrayEquals(src, readAll(f));

@@ -1,5 +1,6 @@
 package io.jnetfs.p9.reliability;
 
+import io.jnetfs.peers.PeerServer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -86,7 +87,7 @@ class FaultProxyDiodTest {
         if (t == TransportKind.IO_URING) {
             Require.feature("io_uring", IoUring.unavailableReason());
         }
-        return P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname("root").nUname(0)
+        return P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(diod.aname()).uname(PeerServer.attachUname()).nUname(PeerServer.attachUid())
                 .transport(t).timeout(timeout).pool(pool).reconnect(false).build()); // how a fault fails requests
     }
 

@@ -1,5 +1,6 @@
 package io.jnetfs.p9.reliability;
 
+import io.jnetfs.peers.PeerServer;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -91,7 +92,7 @@ abstract class ReconnectTestBase {
     }
 
     P9Options.Builder options() {
-        return P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname("root").nUname(0)
+        return P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname(PeerServer.attachUname()).nUname(PeerServer.attachUid())
                 .timeout(TIMEOUT).pool(pool);
     }
 

@@ -1,5 +1,6 @@
 package io.jnetfs.p9.reliability;
 
+import io.jnetfs.peers.PeerServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -198,7 +199,7 @@ class RecoveringSoakTest {
                     .withReadahead(256 << 10, 1 << 20).withTimeout(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             try {
                 client = P9Client.connect(P9Options.builder(proxy.host(), proxy.port()).aname(server.aname())
-                        .uname("root").nUname(0).timeout(TIMEOUT).window(8).pool(clientPool)
+                        .uname(PeerServer.attachUname()).nUname(PeerServer.attachUid()).timeout(TIMEOUT).window(8).pool(clientPool)
                         .receiveMode(seed % 2 == 0 ? ReceiveMode.DIRECT : ReceiveMode.BULK).build());
                 fs = new P9Netfs(client, netfs, null, "9p://soak", 8);
                 long nextRestart = 150 + rnd.nextInt(250);

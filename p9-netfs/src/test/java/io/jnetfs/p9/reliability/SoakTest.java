@@ -346,7 +346,7 @@ class SoakTest {
         private Session openSession() throws IOException {
             sessions++;
             boolean uring = sessions % 2 == 0 && IoUring.isAvailable();
-            P9Options o = P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname("root").nUname(0)
+            P9Options o = P9Options.builder(proxy.host(), proxy.port()).aname(server.aname()).uname(PeerServer.attachUname()).nUname(PeerServer.attachUid())
                     .timeout(Duration.ofSeconds(5)).window(8).pool(clientPool).reconnect(false)
                     .transport(uring ? TransportKind.IO_URING : TransportKind.SOCKET)
                     .receiveMode(sessions % 4 < 2 ? ReceiveMode.DIRECT : ReceiveMode.BULK).build();

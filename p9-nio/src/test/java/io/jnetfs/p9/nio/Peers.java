@@ -107,7 +107,7 @@ final class Peers {
 
             @Override
             public Map<String, Object> env() {
-                return Map.of("aname", d.aname(), "uname", "root", "nUname", "0");
+                return Map.of("aname", d.aname(), "uname", d.uname(), "nUname", Integer.toString(d.nUname()));
             }
 
             @Override

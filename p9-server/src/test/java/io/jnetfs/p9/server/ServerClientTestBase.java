@@ -17,6 +17,8 @@ import io.jnetfs.p9.P9Exception;
 import io.jnetfs.p9.P9Flags;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.testkit.Require;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +130,9 @@ abstract class ServerClientTestBase {
     @ParameterizedTest
     @EnumSource(TransportKind.class)
     void sixtyFourReadsInFlightEachAnsweredByOneSendmsg(TransportKind transport) throws Exception {
+        if (transport == TransportKind.IO_URING) {
+            Require.feature("io_uring", IoUring.unavailableReason());
+        }
         try (P9Client c = P9Client.connect(ServerFixture.options(server).pool(pool).transport(transport).build())) {
             int io = c.maxIoSize();
             int n = 64;
