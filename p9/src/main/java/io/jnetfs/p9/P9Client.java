@@ -242,7 +242,7 @@ public final class P9Client implements AutoCloseable {
      * instead of Rlerror (see {@link P9Options#acceptsRerror()})}
      */
     public long rerrorsReceived() {
-        return conn.rerrorsReceived();
+        return conn().rerrorsReceived();
     }
 
     /** {@return tags in use now (requests being built, in flight, or flushed and awaiting Rflush)} */
