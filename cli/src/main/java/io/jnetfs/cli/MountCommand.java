@@ -45,10 +45,6 @@ final class MountCommand extends Subcommand {
                     + "served from its page cache), writeback_cache, default_permissions (on by default).")
     List<String> mountOptions = new ArrayList<>();
 
-    @Option(names = "--attr-timeout", paramLabel = "SECONDS",
-            description = "How long the kernel keeps attributes (decimals allowed). Default: 1.")
-    double attrTimeout = 1;
-
     @Option(names = "--entry-timeout", paramLabel = "SECONDS",
             description = "How long the kernel keeps names (decimals allowed). Default: 1.")
     double entryTimeout = 1;
@@ -130,11 +126,11 @@ final class MountCommand extends Subcommand {
     }
 
     private MountSettings settings(Run run) throws CommandFailure {
-        if (attrTimeout < 0 || attrTimeout > 86_400 || entryTimeout < 0 || entryTimeout > 86_400) {
-            throw CommandFailure.usage("invalid --attr-timeout=" + attrTimeout + " or --entry-timeout=" + entryTimeout
-                    + " (0 .. 86400 seconds)");
+        if (entryTimeout < 0 || entryTimeout > 86_400) {
+            throw CommandFailure.usage("invalid --entry-timeout=" + entryTimeout + " (0 .. 86400 seconds)");
         }
-        return new MountSettings(Duration.ofNanos((long) (attrTimeout * 1e9)),
+        // the kernel keeps attributes as long as the engine trusts them: the common --attr-timeout
+        return new MountSettings(run.settings().engine().attrTimeout(),
                 Duration.ofNanos((long) (entryTimeout * 1e9)), has("direct_io"), has("ro"), run.settings().inflight());
     }
 

@@ -48,7 +48,7 @@ class MountCommandTest {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             CompletableFuture<Integer> fg = CompletableFuture.supplyAsync(() -> Main.run(out, err, "--aname",
                     export.toString(), "--cache", tmp.resolve("cache").toString(), "mount", "-f",
-                    "--attr-timeout", "0.1", "127.0.0.1:" + s.port() + ":/", mnt.toString()));
+                    "--attr-timeout", "0", "127.0.0.1:" + s.port() + ":/", mnt.toString()));
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!out.toString(StandardCharsets.UTF_8).contains("mounted ") && !fg.isDone()
