@@ -3,6 +3,7 @@ package io.jnetfs.cli;
 import io.jnetfs.p9.P9Descriptor;
 import io.jnetfs.p9.P9Options;
 import io.jnetfs.p9.TransportKind;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
