@@ -111,7 +111,9 @@ class CoherencyDiodTest {
         byte[] chunk = random(4 << 20, 5);
         IOException failure = null;
         long written = 0;
-        try (P9Client c = PeerOptions.connect(diod);
+        // without recovery (P9Options.reconnect): the connection's own error is what the engine must pass on;
+        // the reliability suite covers a client that connects again
+        try (P9Client c = P9Client.connect(PeerOptions.root(diod).reconnect(false).build());
              Netfs n = new Netfs(Netfs.Config.defaults().withMemory(16L << 20, 8L << 20).withFolioSize(256 << 10)
                      .withTimeout(20, TimeUnit.SECONDS))) {
             P9File f = mount(c, n, Duration.ofSeconds(3)).create("killed.bin", 0644);

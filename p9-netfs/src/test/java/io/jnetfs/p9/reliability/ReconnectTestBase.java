@@ -393,6 +393,9 @@ abstract class ReconnectTestBase {
         try (P9Client c = connect(); Fid f = c.create(c.root(), "leak", P9Flags.P9_DOTL_RDWR, 0644)) {
             c.write(f, 0, random(4, 100_000));
             c.getattr(f);
+            // a read as large as the last one first: a server's per-connection resources made on the first
+            // large read (jnetfs serve's splice pipes) are then counted on both sides
+            assertEquals(100_000, c.read(f, 0, 100_000).length);
             int fds0 = Leaks.openFds();
             int fids0 = c.liveFids();
             for (int i = 0; i < 200; i++) {
