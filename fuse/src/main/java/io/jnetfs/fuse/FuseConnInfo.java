@@ -102,6 +102,18 @@ public final class FuseConnInfo {
         return this;
     }
 
+    /**
+     * Asks for capabilities the session does not ask for by default (such as {@link #FUSE_EXPORT_SUPPORT}
+     * or {@link #FUSE_CACHE_SYMLINKS}); only those the kernel offered are taken.
+     *
+     * @param flags {@code FUSE_*} INIT flags
+     * @return this
+     */
+    public FuseConnInfo enable(long flags) {
+        wantFlags |= flags & kernelFlags;
+        return this;
+    }
+
     /** @return the largest WRITE payload the kernel will send */
     public int maxWrite() {
         return maxWrite;

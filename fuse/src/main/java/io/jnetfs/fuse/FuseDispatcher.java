@@ -104,6 +104,14 @@ final class FuseDispatcher {
             doInterrupt();
             return;
         }
+        if (session.stopping()) {
+            // the session is closing: nothing new reaches the filesystem (a program retrying after the
+            // interrupted answer would otherwise block again); ENOTCONN is what it sees after an abort
+            if (!noReply(opcode)) {
+                replyError(-Errno.ENOTCONN);
+            }
+            return;
+        }
         req.begin(unique, opcode, nodeId, buf.get(U32, IN_UID), buf.get(U32, IN_GID), buf.get(U32, IN_PID));
         try {
             dispatch(opcode, nodeId);
@@ -396,7 +404,12 @@ final class FuseDispatcher {
         }
         FuseConnInfo conn = new FuseConnInfo(major, proto, flags, maxReadahead, want, maxWrite,
                 Math.min(maxReadahead, o.maxReadahead()), maxPages);
-        fs.init(conn);
+        try {
+            fs.init(conn);
+        } catch (RuntimeException e) {
+            session.initFailed("FuseFilesystem.init threw " + e);
+            throw e; // answered EIO: the kernel fails the mount
+        }
         long granted = conn.wantFlags() & flags;
         m.set(U32, OUT_HEADER_SIZE + INIT_OUT_MAJOR, OUR_MAJOR);
         m.set(U32, OUT_HEADER_SIZE + INIT_OUT_MINOR, proto);

@@ -46,10 +46,25 @@ final class FuseMount {
         return Native.getuid() == 0;
     }
 
-    /** @return the method {@code AUTO} stands for here */
-    static FuseOptions.MountMethod resolve(FuseOptions.MountMethod m) {
+    /** @return the method {@code AUTO} stands for here (fusermount3 for {@code auto_unmount}, which only it does) */
+    static FuseOptions.MountMethod resolve(FuseOptions.MountMethod m, boolean autoUnmount) {
         return m != FuseOptions.MountMethod.AUTO ? m
-                : isRoot() ? FuseOptions.MountMethod.SYSCALL : FuseOptions.MountMethod.FUSERMOUNT;
+                : isRoot() && !autoUnmount ? FuseOptions.MountMethod.SYSCALL : FuseOptions.MountMethod.FUSERMOUNT;
+    }
+
+    /** @return the method {@code AUTO} stands for here without {@code auto_unmount} */
+    static FuseOptions.MountMethod resolve(FuseOptions.MountMethod m) {
+        return resolve(m, false);
+    }
+
+    /**
+     * A mount's descriptors.
+     *
+     * @param fd the session's {@code /dev/fuse} descriptor
+     * @param commFd with {@code auto_unmount}, our end of the socket fusermount3 watches (closing it,
+     *     or dying, makes fusermount3 unmount); else -1
+     */
+    record Mounted(int fd, int commFd) {
     }
 
     /**
@@ -57,11 +72,12 @@ final class FuseMount {
      *
      * @throws IOException naming the call and errno, or fusermount3's failure
      */
-    static int mount(Path mountpoint, FuseOptions o, FuseOptions.MountMethod method) throws IOException {
+    static Mounted mount(Path mountpoint, FuseOptions o, FuseOptions.MountMethod method) throws IOException {
         if (!Files.isDirectory(mountpoint)) {
             throw new IOException("mountpoint=" + mountpoint + " is not a directory");
         }
-        return method == FuseOptions.MountMethod.SYSCALL ? mountSyscall(mountpoint, o) : mountFusermount(mountpoint, o);
+        return method == FuseOptions.MountMethod.SYSCALL ? new Mounted(mountSyscall(mountpoint, o), -1)
+                : mountFusermount(mountpoint, o);
     }
 
     private static int mountSyscall(Path mountpoint, FuseOptions o) throws IOException {
@@ -88,10 +104,11 @@ final class FuseMount {
     /** The {@code -o} options fusermount3 gets. */
     static String fusermountOptions(FuseOptions o) {
         return (o.readOnly() ? "ro" : "rw") + ",nosuid,nodev,fsname=" + o.fsName() + ",subtype=" + o.subtype()
-                + (o.defaultPermissions() ? ",default_permissions" : "") + (o.allowOther() ? ",allow_other" : "");
+                + (o.defaultPermissions() ? ",default_permissions" : "") + (o.allowOther() ? ",allow_other" : "")
+                + (o.autoUnmount() ? ",auto_unmount" : "");
     }
 
-    private static int mountFusermount(Path mountpoint, FuseOptions o) throws IOException {
+    private static Mounted mountFusermount(Path mountpoint, FuseOptions o) throws IOException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment fds = a.allocate(ValueLayout.JAVA_INT, 2);
             int r = Native.socketpair(LibC.AF_UNIX(), LibC.SOCK_STREAM(), 0, fds);
@@ -109,8 +126,17 @@ final class FuseMount {
             } finally {
                 Native.close(theirs);
             }
+            boolean keep = false;
             try {
                 int fd = receiveFd(a, mine, o.initTimeout().toMillis());
+                if (fd >= 0 && o.autoUnmount()) {
+                    // fusermount3 stays to watch the socket (setsid, no fork): reap it whenever it ends
+                    Thread reaper = new Thread(() -> reapBlocking(pid), "fusermount3-auto_unmount-" + pid);
+                    reaper.setDaemon(true);
+                    reaper.start();
+                    keep = true;
+                    return new Mounted(fd, mine);
+                }
                 int status = reap(pid, 10_000);
                 if (fd < 0) {
                     throw new IOException("fusermount3 -o " + opts + " -- " + mountpoint + " failed: "
@@ -118,9 +144,11 @@ final class FuseMount {
                                     : status >= 0 ? "exit status " + status + " (its message is on stderr)"
                                             : Errno.describe(-fd)));
                 }
-                return fd;
+                return new Mounted(fd, -1);
             } finally {
-                Native.close(mine);
+                if (!keep) {
+                    Native.close(mine);
+                }
             }
         }
     }
@@ -183,6 +211,16 @@ final class FuseMount {
                     return -1;
                 }
             }
+        }
+    }
+
+    private static void reapBlocking(int pid) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment status = a.allocate(ValueLayout.JAVA_INT);
+            int r;
+            do {
+                r = Native.waitpid(pid, status, 0);
+            } while (r == -Errno.EINTR);
         }
     }
 

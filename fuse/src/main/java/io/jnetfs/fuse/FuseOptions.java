@@ -30,6 +30,7 @@ public final class FuseOptions {
     private boolean directIo;
     private boolean writebackCache;
     private boolean cloneFd = true;
+    private boolean autoUnmount;
     private long entryTimeoutNanos = Duration.ofSeconds(1).toNanos();
     private long attrTimeoutNanos = Duration.ofSeconds(1).toNanos();
     private int threads = 4;
@@ -53,6 +54,7 @@ public final class FuseOptions {
         o.directIo = directIo;
         o.writebackCache = writebackCache;
         o.cloneFd = cloneFd;
+        o.autoUnmount = autoUnmount;
         o.entryTimeoutNanos = entryTimeoutNanos;
         o.attrTimeoutNanos = attrTimeoutNanos;
         o.threads = threads;
@@ -175,6 +177,22 @@ public final class FuseOptions {
      */
     public FuseOptions cloneFd(boolean on) {
         this.cloneFd = on;
+        return this;
+    }
+
+    /** @return whether fusermount3 unmounts when this process ends without unmounting ({@code auto_unmount}) */
+    public boolean autoUnmount() {
+        return autoUnmount;
+    }
+
+    /**
+     * @param on mount with fusermount3's {@code auto_unmount}: a watcher process unmounts the filesystem
+     *     when this process exits or dies without unmounting (no mount left answering {@code ENOTCONN}).
+     *     Only through fusermount3 ({@link MountMethod#AUTO} then picks it, also for root)
+     * @return this
+     */
+    public FuseOptions autoUnmount(boolean on) {
+        this.autoUnmount = on;
         return this;
     }
 
@@ -306,7 +324,7 @@ public final class FuseOptions {
     @Override
     public String toString() {
         return "FuseOptions[fsname=" + fsName + ", subtype=" + subtype + (allowOther ? ", allow_other" : "")
-                + (readOnly ? ", ro" : "") + (directIo ? ", direct_io" : "") + (writebackCache ? ", writeback_cache" : "")
+                + (readOnly ? ", ro" : "") + (directIo ? ", direct_io" : "") + (writebackCache ? ", writeback_cache" : "") + (autoUnmount ? ", auto_unmount" : "")
                 + ", threads=" + threads + ", max_write=" + maxWrite + ", mount=" + mountMethod + "]";
     }
 }

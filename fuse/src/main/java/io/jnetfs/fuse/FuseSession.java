@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A mounted FUSE filesystem being served: the mount, the transport, and the worker threads that read
@@ -52,11 +53,14 @@ public final class FuseSession implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private final CountDownLatch initDone = new CountDownLatch(1);
     private final CountDownLatch terminated;
+    private final AtomicInteger live;
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean mounted;
     private volatile FuseConnInfo conn;
     private volatile String initFailure;
+    /** With auto_unmount: the socket fusermount3 watches; closed last. */
+    private int commFd = -1;
     private volatile boolean stopping;
 
     private FuseSession(FuseFilesystem fs, FuseOptions options, FuseTransport transport, Path mountpoint,
@@ -68,8 +72,11 @@ public final class FuseSession implements AutoCloseable {
         this.method = method;
         this.mounted = new AtomicBoolean(mountpoint != null);
         this.defaultOpenFlags = options.directIo() ? FuseOpen.FOPEN_DIRECT_IO : 0;
-        this.terminated = new CountDownLatch(options.threads());
-        this.pool = new FolioPool((long) options.threads() * options.maxWrite() + (2L << 20));
+        this.terminated = new CountDownLatch(1);
+        this.live = new AtomicInteger(options.threads());
+        // each worker's copy buffer is one max_write folio; the pool is sized in whole 2 MiB slabs
+        long slab = FolioPool.MAX_FOLIO;
+        this.pool = new FolioPool(((long) options.threads() * options.maxWrite() + 2 * slab - 1) / slab * slab);
     }
 
     /**
@@ -86,10 +93,15 @@ public final class FuseSession implements AutoCloseable {
         Objects.requireNonNull(fs, "fs");
         FuseOptions o = options.copy();
         Path mp = mountpoint.toAbsolutePath().normalize();
-        FuseOptions.MountMethod method = FuseMount.resolve(o.mountMethod());
-        int fd = FuseMount.mount(mp, o, method);
-        FuseSession s = new FuseSession(fs, o, new DevFuseTransport(fd, o.cloneFd()), mp, method);
+        FuseOptions.MountMethod method = FuseMount.resolve(o.mountMethod(), o.autoUnmount());
+        if (o.autoUnmount() && method == FuseOptions.MountMethod.SYSCALL) {
+            throw new IllegalArgumentException("auto_unmount needs mountMethod FUSERMOUNT or AUTO, not SYSCALL");
+        }
+        FuseMount.Mounted m = FuseMount.mount(mp, o, method);
+        FuseSession s = new FuseSession(fs, o, new DevFuseTransport(m.fd(), o.cloneFd()), mp, method);
+        s.commFd = m.commFd();
         s.startAndAwaitInit();
+        s.raiseReadahead();
         return s;
     }
 
@@ -135,17 +147,58 @@ public final class FuseSession implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel caps a FUSE mount's readahead at its default (128 KiB: INIT can only lower it), so
+     * buffered sequential reads come in 128 KiB READs; as root, raise it to {@code max_readahead} through
+     * the mount's backing device in sysfs ({@code /sys/class/bdi/0:N/read_ahead_kb}). Best effort.
+     */
+    private void raiseReadahead() {
+        FuseConnInfo c = conn;
+        if (c == null || !FuseMount.isRoot() || options.maxReadahead() <= (128 << 10)) {
+            return;
+        }
+        try {
+            long dev = ((Number) java.nio.file.Files.getAttribute(mountpoint, "unix:dev")).longValue();
+            long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+            long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+            Path ra = Path.of("/sys/class/bdi/" + major + ":" + minor + "/read_ahead_kb");
+            java.nio.file.Files.writeString(ra, Integer.toString(options.maxReadahead() >> 10));
+            readaheadKb = options.maxReadahead() >> 10;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "fuse: could not raise the readahead of " + mountpoint + ": " + e);
+        }
+    }
+
+    private volatile int readaheadKb = 128;
+
     private void start() throws IOException {
         int maxWrite = options.maxWrite();
         int maxRequest = maxWrite + 4096; // fuse_in_header + fuse_write_in + max_write, page-rounded
-        for (int i = 0; i < options.threads(); i++) {
-            FuseChannel ch = transport.openChannel(i, maxRequest);
-            MemorySegment head = arena.allocate(ReplyBuffer.HEAD_SIZE, 4096);
-            MemorySegment iov = arena.allocate(ReplyBuffer.MAX_IOV * IovecDescriptor.SIZE, 64);
-            Folio copy = pool.allocate(maxWrite);
-            ReplyBuffer reply = new ReplyBuffer(head, iov, copy.segment().asSlice(0, maxWrite));
-            FuseDispatcher d = new FuseDispatcher(this, ch, reply);
-            dispatchers.add(d);
+        List<FuseChannel> channels = new ArrayList<>();
+        List<Folio> copies = new ArrayList<>();
+        try {
+            for (int i = 0; i < options.threads(); i++) {
+                FuseChannel ch = transport.openChannel(i, maxRequest);
+                channels.add(ch);
+                Folio copy = pool.allocate(maxWrite);
+                copies.add(copy);
+                MemorySegment head = arena.allocate(ReplyBuffer.HEAD_SIZE, 4096);
+                MemorySegment iov = arena.allocate(ReplyBuffer.MAX_IOV * IovecDescriptor.SIZE, 64);
+                ReplyBuffer reply = new ReplyBuffer(head, iov, copy.segment().asSlice(0, maxWrite));
+                dispatchers.add(new FuseDispatcher(this, ch, reply));
+            }
+        } catch (IOException | RuntimeException e) {
+            channels.forEach(FuseChannel::close);
+            copies.forEach(Folio::put);
+            dispatchers.clear();
+            live.set(0);
+            terminated.countDown();
+            throw e;
+        }
+        for (int i = 0; i < channels.size(); i++) {
+            FuseChannel ch = channels.get(i);
+            FuseDispatcher d = dispatchers.get(i);
+            Folio copy = copies.get(i);
             Thread t = new Thread(() -> run(ch, d, copy), "fuse-" + options.subtype() + "-" + i);
             t.setDaemon(true);
             workers.add(t);
@@ -182,17 +235,22 @@ public final class FuseSession implements AutoCloseable {
         } finally {
             ch.close();
             copy.put();
-            terminated.countDown();
-            if (terminated.getCount() == 0) {
-                // every worker is gone: the connection is finished (unmounted) or the session closed
+            if (live.decrementAndGet() == 0) {
+                // every worker is gone: the connection is finished (unmounted) or the session closed;
+                // destroy() runs before anyone waiting for the end is let go
                 mounted.set(false);
                 destroyOnce();
                 initDone.countDown();
+                terminated.countDown();
             }
         }
     }
 
     // ---- called by the dispatchers ------------------------------------------------------------------
+
+    boolean stopping() {
+        return stopping;
+    }
 
     boolean initialized() {
         return conn != null;
@@ -260,6 +318,91 @@ public final class FuseSession implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Tells the kernel to drop what it cached of a node's data ({@code FUSE_NOTIFY_INVAL_INODE}): after
+     * another client changed the file. Attributes are always dropped.
+     *
+     * <p>Do not call it from a handler serving a request on the same node: the kernel may wait for
+     * that request (a deadlock).
+     *
+     * @param nodeId the node
+     * @param offset where the data to drop starts; negative drops the attributes only
+     * @param length how much to drop; 0 means to the end of the file
+     * @return 0, {@code -ENOENT} if the kernel does not have the node (nothing to drop), or {@code -errno}
+     */
+    public int notifyInvalInode(long nodeId, long offset, long length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_INVAL_INODE_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_INO, nodeId);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_OFF, offset);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_INODE_LEN, length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_INVAL_INODE, m, null);
+        }
+    }
+
+    /**
+     * Tells the kernel to forget a name in a directory ({@code FUSE_NOTIFY_INVAL_ENTRY}): after another
+     * client removed or renamed it. The next access looks it up again. Not from a handler of a request
+     * on {@code parent}.
+     *
+     * @param parent the directory's node id
+     * @param name the name
+     * @return 0, {@code -ENOENT} if the kernel does not have the name, or {@code -errno}
+     */
+    public int notifyInvalEntry(long parent, String name) {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_INVAL_ENTRY_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_INVAL_ENTRY_PARENT, parent);
+            m.set(java.lang.foreign.ValueLayout.JAVA_INT, at + FuseDescriptor.NOTIFY_INVAL_ENTRY_NAMELEN, b.length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_INVAL_ENTRY, m, b);
+        }
+    }
+
+    /**
+     * Tells the kernel a name was deleted ({@code FUSE_NOTIFY_DELETE}): like
+     * {@link #notifyInvalEntry} when the child is known, and a directory's cached entries go too.
+     *
+     * @param parent the directory's node id
+     * @param child the node the name pointed at
+     * @param name the name
+     * @return 0, {@code -ENOENT} if the kernel does not have the name, or {@code -errno}
+     */
+    public int notifyDelete(long parent, long child, String name) {
+        byte[] b = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(FuseDescriptor.OUT_HEADER_SIZE + FuseDescriptor.NOTIFY_DELETE_SIZE, 8);
+            long at = FuseDescriptor.OUT_HEADER_SIZE;
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_DELETE_PARENT, parent);
+            m.set(java.lang.foreign.ValueLayout.JAVA_LONG, at + FuseDescriptor.NOTIFY_DELETE_CHILD, child);
+            m.set(java.lang.foreign.ValueLayout.JAVA_INT, at + FuseDescriptor.NOTIFY_DELETE_NAMELEN, b.length);
+            return notify(a, FuseDescriptor.FUSE_NOTIFY_DELETE, m, b);
+        }
+    }
+
+    /** Sends out-header + struct (in {@code m}) + optional NUL-terminated name as one message. */
+    private int notify(Arena a, int code, MemorySegment m, byte[] name) {
+        if (name != null && (name.length == 0 || name.length > DirFiller.NAME_MAX)) {
+            throw new IllegalArgumentException("invalid name length=" + (name == null ? 0 : name.length));
+        }
+        long len = m.byteSize() + (name == null ? 0 : name.length + 1);
+        m.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseDescriptor.OUT_LEN, (int) len);
+        m.set(java.lang.foreign.ValueLayout.JAVA_INT, FuseDescriptor.OUT_ERROR, code);
+        m.set(java.lang.foreign.ValueLayout.JAVA_LONG, FuseDescriptor.OUT_UNIQUE, 0L);
+        MemorySegment iov = a.allocate(IovecDescriptor.SIZE * 2, 8);
+        IovecDescriptor.set(iov, 0, m.address(), m.byteSize());
+        int n = 1;
+        if (name != null) {
+            MemorySegment s = a.allocate(name.length + 1);
+            MemorySegment.copy(name, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, name.length);
+            IovecDescriptor.set(iov, 1, s.address(), name.length + 1);
+            n = 2;
+        }
+        return transport.notify(iov.address(), n, len);
+    }
+
     /** @return the mountpoint, or {@code null} for a session made by {@link #serve} */
     public Path mountpoint() {
         return mountpoint;
@@ -284,7 +427,8 @@ public final class FuseSession implements AutoCloseable {
     public String describe() {
         FuseConnInfo c = conn;
         return transport.name() + ", " + options.threads() + " threads"
-                + (c != null ? ", protocol " + c.protoMajor() + "." + c.protoMinor() + ", max_write=" + c.maxWrite() : "")
+                + (c != null ? ", protocol " + c.protoMajor() + "." + c.protoMinor() + ", max_write=" + c.maxWrite()
+                        + ", readahead=" + readaheadKb + "K" : "")
                 + (method != null ? ", mounted with " + (method == FuseOptions.MountMethod.SYSCALL ? "mount(2)" : "fusermount3") : "");
     }
 
@@ -324,9 +468,9 @@ public final class FuseSession implements AutoCloseable {
     }
 
     /**
-     * Unmounts (lazily if busy: programs using the mount then get {@code ENOTCONN}), stops the workers
-     * and releases the device and buffers. Bounded: waits a few seconds for the workers at most.
-     * Idempotent.
+     * Unmounts (lazily if busy: programs using the mount then get {@code ENOTCONN}), interrupts the
+     * requests still being served ({@link FuseRequest#onInterrupt}), stops the workers and releases the
+     * device and buffers. Bounded: waits 5 seconds for the workers at most. Idempotent.
      */
     @Override
     public void close() {
@@ -344,6 +488,11 @@ public final class FuseSession implements AutoCloseable {
             mounted.set(false);
         }
         stopping = true;
+        // handlers still blocked (on a server that does not answer) are told as by an INTERRUPT, so a
+        // handler that watches for interrupts returns and its worker can exit
+        for (FuseDispatcher d : dispatchers) {
+            d.req.interrupt(d.req.unique());
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (Thread t : workers) {
             try {
@@ -355,6 +504,10 @@ public final class FuseSession implements AutoCloseable {
         }
         boolean allGone = workers.stream().noneMatch(Thread::isAlive);
         transport.close();
+        if (commFd >= 0) {
+            io.jnetfs.ffm.Native.close(commFd); // fusermount3's watcher sees EOF and finds nothing left to unmount
+            commFd = -1;
+        }
         destroyOnce();
         if (allGone) {
             // a worker stuck in a handler would still touch these: leave them to the GC's cleaner then

@@ -24,6 +24,20 @@ public interface FuseTransport extends AutoCloseable {
      */
     FuseChannel openChannel(int index, int maxRequest) throws IOException;
 
+    /**
+     * Sends a notification (a message with {@code unique} 0 and a {@code FUSE_NOTIFY_*} code in the
+     * out-header's error field) from any thread, as one message.
+     *
+     * @param iovAddress the address of a native {@code struct iovec} array, the out-header first
+     * @param iovCount its entries
+     * @param len the bytes they describe
+     * @return 0, or {@code -errno} ({@code -ENOENT}: the kernel does not know the node or name;
+     *     {@code -ENOSYS}: this transport cannot send notifications)
+     */
+    default int notify(long iovAddress, int iovCount, long len) {
+        return -38; // ENOSYS
+    }
+
     /** @return a short name for logs and the mount's summary line, such as {@code "/dev/fuse"} */
     String name();
 

@@ -9,9 +9,17 @@
  *       {@link io.jnetfs.fuse.FuseDataReply} (READ data, zero copy from folios),
  *       {@link io.jnetfs.fuse.FuseDirFiller} (READDIR/READDIRPLUS); in-parameters
  *       {@link io.jnetfs.fuse.FuseRequest} (caller, interrupts) and {@link io.jnetfs.fuse.FuseSetattr}.</li>
- *   <li>{@code FuseSession}: mounts ({@code mount(2)} as root, {@code fusermount3}
+ *   <li>{@link io.jnetfs.fuse.FuseSession}: mounts ({@code mount(2)} as root, {@code fusermount3}
  *       otherwise), negotiates INIT ({@link io.jnetfs.fuse.FuseConnInfo}), runs the worker threads and
- *       unmounts; configured by {@link io.jnetfs.fuse.FuseOptions}.</li>
+ *       unmounts, and sends invalidation notifications; configured by {@link io.jnetfs.fuse.FuseOptions},
+ *       counted in {@link io.jnetfs.fuse.FuseStats}.</li>
+ *   <li>{@link io.jnetfs.fuse.FuseTransport} and {@link io.jnetfs.fuse.FuseChannel}: how requests come in
+ *       and replies go out, apart from the protocol; {@link io.jnetfs.fuse.DevFuseTransport} reads and
+ *       writes {@code /dev/fuse} (one cloned descriptor per worker). Package-private:
+ *       {@code FuseDispatcher} (decode once, one {@code doXxx} per opcode, one {@code writev} per reply),
+ *       {@code ReplyBuffer} (the reply's iovec array), {@code DirFiller} (dirent packing),
+ *       {@code FuseDescriptor} (struct offsets from the generated layouts), {@code FuseMount}
+ *       (mount(2), fusermount3, unmount).</li>
  *   <li>{@link io.jnetfs.fuse.FuseOpcode}: the opcodes by their kernel names.</li>
  * </ul>
  */

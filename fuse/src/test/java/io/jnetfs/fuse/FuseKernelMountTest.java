@@ -230,6 +230,25 @@ class FuseKernelMountTest {
     }
 
     @Test
+    void closeDoesNotHangOnAHandlerBlockedInTheFilesystem() throws Exception {
+        FuseSession s = mount(new FuseOptions());
+        Files.writeString(mnt.resolve("slow"), "never read");
+        Process cat = new ProcessBuilder("cat", mnt.resolve("slow").toString()).redirectErrorStream(true).start();
+        try {
+            assertTrue(fs.slowReadStarted.await(20, TimeUnit.SECONDS), "the READ did not reach the filesystem");
+            long t0 = System.nanoTime();
+            s.close(); // busy (cat has the file open): lazy unmount, the blocked READ is interrupted
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "close() took too long");
+            assertTrue(cat.waitFor(10, TimeUnit.SECONDS), "cat still hangs after the session closed (a retried READ reached the filesystem again?)");
+        } finally {
+            cat.destroyForcibly();
+        }
+        assertEquals(1, fs.slowReadsInterrupted.get());
+        assertFalse(s.isRunning());
+        assertFalse(FuseMount.isMounted(mnt));
+    }
+
+    @Test
     void aBusyMountUnmountsOnlyLazilyAndIsServedUntilLetGo() throws Exception {
         FuseSession s = mount(new FuseOptions());
         Path f = Files.writeString(mnt.resolve("held"), "held open");
@@ -304,6 +323,123 @@ class FuseKernelMountTest {
             }
         }
         assertEquals(0, s.stats().sendFailures(), s.stats().toString());
+        assertTrue(s.describe().contains("3 cloned fds"), s.describe());
+    }
+
+    @Test
+    void lookupCountsFromLookupAndReaddirplusAreAllForgotten() throws Exception {
+        Require.feature("fuse/drop_caches", Files.isWritable(Path.of("/proc/sys/vm/drop_caches")) ? null
+                : "/proc/sys/vm/drop_caches is not writable (needs root): the kernel cannot be made to forget");
+        FuseSession s = mount(new FuseOptions().entryTimeout(Duration.ofSeconds(60)).attrTimeout(Duration.ofSeconds(60)));
+        Files.createDirectories(mnt.resolve("d/e"));
+        for (int i = 0; i < 50; i++) {
+            Files.writeString(mnt.resolve("d/f" + i), "x" + i);
+        }
+        run(10, "ls", "-lR", mnt.toString()); // READDIRPLUS entries take lookups too
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_READDIRPLUS) > 0, s.stats().toString());
+        Files.delete(mnt.resolve("d/f7"));
+        synchronized (fs) {
+            assertTrue(fs.nodes.values().stream().anyMatch(n -> n.id != FuseFilesystem.ROOT_ID && n.lookups > 0));
+        }
+        // make the kernel evict its dentries and inodes: it FORGETs every lookup it holds
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long held;
+        do {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
+            Thread.sleep(100);
+            synchronized (fs) {
+                held = fs.nodes.values().stream().filter(n -> n.id != FuseFilesystem.ROOT_ID)
+                        .mapToLong(n -> n.lookups).sum();
+            }
+        } while (held != 0 && System.nanoTime() < deadline);
+        assertEquals(0, held, "lookups the kernel never gave back (or gave back twice): " + s.stats());
+        synchronized (fs) {
+            assertTrue(fs.nodes.values().stream().allMatch(n -> n.lookups == 0 || n.id == FuseFilesystem.ROOT_ID));
+            assertEquals(1 + 2 + 49, fs.nodes.size(), "the unlinked file is freed at its last forget, the others stay");
+        }
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_FORGET) + s.stats().requests(FuseOpcode.FUSE_BATCH_FORGET) > 0);
+        assertEquals("x3", Files.readString(mnt.resolve("d/f3"))); // looked up afresh
+    }
+
+    @Test
+    void notificationsDropWhatTheKernelCached() throws Exception {
+        fs.keepCache = true;
+        FuseSession s = mount(new FuseOptions().entryTimeout(Duration.ofSeconds(60)).attrTimeout(Duration.ofSeconds(60)));
+        Path f = Files.writeString(mnt.resolve("f"), "first");
+        assertEquals("first", Files.readString(f));
+        long id;
+        synchronized (fs) {
+            id = fs.nodes.get(FuseFilesystem.ROOT_ID).children.get("f");
+            MemFs.Node n = fs.nodes.get(id);
+            // another client changed it: same size and mtime, so the kernel cannot tell by the attributes
+            n.data = "FIRST".getBytes(StandardCharsets.UTF_8);
+        }
+        String again = Files.readString(f);
+        assertEquals("first", again, "served from the kernel's caches (60 s timeouts)");
+        assertEquals(0, s.notifyInvalInode(id, 0, 0));
+        assertEquals("FIRST", Files.readString(f));
+        synchronized (fs) {
+            fs.nodes.get(FuseFilesystem.ROOT_ID).children.remove("f"); // another client removed it
+        }
+        assertTrue(Files.exists(f), "the kernel still has the name cached");
+        assertEquals(0, s.notifyInvalEntry(FuseFilesystem.ROOT_ID, "f"));
+        assertFalse(Files.exists(f));
+        assertEquals(-io.jnetfs.ffm.Errno.ENOENT, s.notifyInvalEntry(FuseFilesystem.ROOT_ID, "never-looked-up"));
+    }
+
+    @Test
+    void writebackCacheGathersWritesAndLosesNothing() throws Exception {
+        FuseSession s = mount(new FuseOptions().writebackCache(true));
+        assertTrue(s.conn().enabled(FuseConnInfo.FUSE_WRITEBACK_CACHE), s.conn().toString());
+        byte[] data = new byte[5 << 20];
+        new Random(5).nextBytes(data);
+        Path local = Files.write(tmp.resolve("wb.bin"), data);
+        run(30, "dd", "if=" + local, "of=" + mnt.resolve("wb.bin"), "bs=4k", "conv=fsync", "status=none");
+        assertArrayEquals(data, fs.contents("wb.bin"));
+        // 4 KiB writes reached the filesystem gathered into larger WRITEs
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_WRITE) < data.length / 4096, s.stats().toString());
+    }
+
+    @Test
+    void aReadOnlyMountRefusesWrites() throws Exception {
+        mount(new FuseOptions().readOnly(true));
+        assertTrue(mountLine(mnt).contains(" ro,"), mountLine(mnt));
+        IOException e = assertThrows(IOException.class, () -> Files.writeString(mnt.resolve("f"), "x"));
+        assertTrue(e.getMessage().contains("Read-only file system"), e.getMessage());
+        assertEquals(0, fs.nodes.size() - 1);
+    }
+
+    @Test
+    void allowOtherLetsOtherUsersIn() throws Exception {
+        Require.feature("fuse/non-root", FuseMount.isRoot() && FuseMount.findOnPath("setpriv") != null ? null
+                : "needs root and setpriv to act as another user");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "fuse-allow-other",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path mp = Files.createDirectory(dir.resolve("mnt"));
+        try {
+            for (boolean allowOther : new boolean[] {false, true}) {
+                MemFs memfs = new MemFs();
+                try (FuseSession s = FuseSession.mount(mp, memfs, new FuseOptions().allowOther(allowOther))) {
+                    Files.writeString(mp.resolve("f"), "for everyone\n");
+                    Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
+                            "cat", mp.resolve("f").toString()).redirectErrorStream(true).start();
+                    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (allowOther) {
+                        assertEquals(0, p.exitValue(), out);
+                        assertEquals("for everyone\n", out);
+                    } else {
+                        assertTrue(p.exitValue() != 0 && out.contains("Permission denied"), out);
+                    }
+                }
+            }
+        } finally {
+            if (FuseMount.isMounted(mp)) {
+                run(10, "umount", "-l", mp.toString());
+            }
+            Files.deleteIfExists(mp);
+            Files.deleteIfExists(dir);
+        }
     }
 
     /** Runs a program with a bounded wait: its output, or fails with it. */

@@ -50,6 +50,8 @@ class MemFs implements FuseFilesystem {
     private final AtomicLong nextId = new AtomicLong(FuseFilesystem.ROOT_ID + 1);
     final AtomicLong forgets = new AtomicLong();
     volatile boolean destroyed;
+    /** Answer OPEN with FOPEN_KEEP_CACHE (else the kernel drops a file's cached pages at each open). */
+    volatile boolean keepCache;
     volatile FuseConnInfo conn;
     /** When set, READ of a file named "slow" blocks until interrupted (or 20 s). */
     final CountDownLatch slowReadStarted = new CountDownLatch(1);
@@ -321,6 +323,9 @@ class MemFs implements FuseFilesystem {
             truncate(n, 0);
         }
         out.fh(nodeId);
+        if (keepCache) {
+            out.openFlags(out.openFlags() | FuseOpen.FOPEN_KEEP_CACHE);
+        }
         if (isSlow(nodeId)) {
             // direct I/O: the READ is a synchronous request the kernel interrupts on a signal
             out.openFlags(FuseOpen.FOPEN_DIRECT_IO);
