@@ -150,7 +150,6 @@ final class ServerConnection {
             LOG.log(System.Logger.Level.ERROR, "p9 server connection " + peer + " failed", e);
         } finally {
             teardown(why);
-            receiver.close();
             s.close();
         }
     }
@@ -289,6 +288,7 @@ final class ServerConnection {
             f.put();
         }
         inFlight.dropQueued();
+        receiver.close(); // the ring (on this thread, its issuer) before the socket it receives from
         synchronized (fdLock) {
             fdClosed = true;
             Native.close(fd);
