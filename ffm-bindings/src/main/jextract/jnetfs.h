@@ -29,6 +29,14 @@
 #include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <linux/time_types.h>
+/* FUSE: the kernel protocol (Debian's headers are protocol 7.38) and what mounting it takes: mount(2),
+ * umount2(2), and posix_spawnp(3) + waitpid(2) to run fusermount3 with the socket it sends the
+ * /dev/fuse descriptor back over (ProcessBuilder closes every descriptor above 2 in the child). */
+#include <linux/fuse.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <spawn.h>
+#include <signal.h>
 
 /* GNU-only declarations (see above), prototypes as glibc 2.36 declares them under _GNU_SOURCE. */
 extern ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);

@@ -37,6 +37,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     /** Invalid cross-device link. */
     public static final int EXDEV = 18;
+    /** No such device (FUSE: the filesystem was unmounted). */
+    public static final int ENODEV = 19;
     /** Not a directory. */
     public static final int ENOTDIR = 20;
     /** Is a directory. */

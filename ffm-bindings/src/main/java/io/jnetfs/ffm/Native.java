@@ -282,6 +282,22 @@ public final class Native {
     private static final class RECVMSG_ADDR {
         static final MethodHandle H = capture(LibC.recvmsg$address(), FunctionDescriptor.of(C_LONG, C_INT, C_LONG, C_INT));
     }
+    private static final class MOUNT {
+        static final MethodHandle H = capture(LibC.mount$address(), LibC.mount$descriptor());
+    }
+
+    private static final class UMOUNT2 {
+        static final MethodHandle H = capture(LibC.umount2$address(), LibC.umount2$descriptor());
+    }
+
+    private static final class WAITPID {
+        static final MethodHandle H = capture(LibC.waitpid$address(), LibC.waitpid$descriptor());
+    }
+
+    private static final class KILL {
+        static final MethodHandle H = capture(LibC.kill$address(), LibC.kill$descriptor());
+    }
+
     private static final FunctionDescriptor SYSCALL_BASE = FunctionDescriptor.of(C_LONG, C_LONG);
     /** io_uring_setup(entries, params). */
     private static final class SYSCALL_I_P {
@@ -1013,7 +1029,100 @@ public final class Native {
         }
     }
 
+    // ---- mounts -----------------------------------------------------------------------------------
+
+    /**
+     * {@code mount(source, target, fstype, flags, data)}: 0, or {@code -errno}.
+     *
+     * @param source NUL-terminated
+     * @param target NUL-terminated
+     * @param fstype NUL-terminated
+     * @param flags {@code MS_*}
+     * @param data NUL-terminated options, or {@link MemorySegment#NULL}
+     * @return 0 or {@code -errno}
+     */
+    public static int mount(MemorySegment source, MemorySegment target, MemorySegment fstype, long flags,
+            MemorySegment data) {
+        MemorySegment st = callState();
+        try {
+            return result((int) MOUNT.H.invokeExact(st, source, target, fstype, flags, data), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code umount2(target, flags)}: 0, or {@code -errno}.
+     *
+     * @param target NUL-terminated
+     * @param flags {@code MNT_DETACH}, {@code MNT_FORCE}, {@code UMOUNT_NOFOLLOW}
+     * @return 0 or {@code -errno}
+     */
+    public static int umount2(MemorySegment target, int flags) {
+        MemorySegment st = callState();
+        try {
+            return result((int) UMOUNT2.H.invokeExact(st, target, flags), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     // ---- process ----------------------------------------------------------------------------------
+
+    /**
+     * {@code posix_spawnp(pid, file, NULL, NULL, argv, envp)}: runs a program found on PATH, inheriting
+     * every descriptor not marked close-on-exec (what ProcessBuilder cannot do).
+     *
+     * @param pid where the child's pid goes (a {@code pid_t})
+     * @param file the program, NUL-terminated
+     * @param argv NULL-terminated array of NUL-terminated strings
+     * @param envp NULL-terminated array of NUL-terminated strings
+     * @return 0, or {@code -errno} (posix_spawnp returns the error number instead of setting errno)
+     */
+    public static int posixSpawnp(MemorySegment pid, MemorySegment file, MemorySegment argv, MemorySegment envp) {
+        int r = LibC.posix_spawnp(pid, file, MemorySegment.NULL, MemorySegment.NULL, argv, envp);
+        return -r;
+    }
+
+    /**
+     * {@code waitpid(pid, status, options)}.
+     *
+     * @param status where the wait status goes (an {@code int}), or {@link MemorySegment#NULL}
+     * @param options 0 or {@code WNOHANG}
+     * @return the pid waited for, 0 with {@code WNOHANG} if it is still running, or {@code -errno}
+     */
+    public static int waitpid(int pid, MemorySegment status, int options) {
+        MemorySegment st = callState();
+        try {
+            return result((int) WAITPID.H.invokeExact(st, pid, status, options), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code kill(pid, sig)}.
+     *
+     * @return 0 or {@code -errno}
+     */
+    public static int kill(int pid, int sig) {
+        MemorySegment st = callState();
+        try {
+            return result((int) KILL.H.invokeExact(st, pid, sig), st);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code getuid()}. */
+    public static int getuid() {
+        return LibC.getuid();
+    }
+
+    /** {@code getgid()}. */
+    public static int getgid() {
+        return LibC.getgid();
+    }
 
     /** {@code getpid()}. */
     public static int getpid() {

@@ -50,6 +50,12 @@ class LayoutCrossCheckTest {
         }
         c.append("  return 0;\n}\n");
         assertTrue(expected.size() > 100, "expected to check many fields, got " + expected.size());
+        // the FUSE protocol structs are spoken to the kernel byte for byte (module fuse): every one is checked
+        for (String key : List.of("fuse_in_header.unique@offset", "fuse_init_out.flags2@offset",
+                "fuse_entry_out.attr@offset", "fuse_setattr_in.gid@offset", "fuse_dirent.name@offset",
+                "fuse_direntplus.dirent@offset", "fuse_write_in.flags@offset", "fuse_kstatfs.frsize@offset")) {
+            assertTrue(expected.containsKey(key), "the cross-check lost " + key);
+        }
 
         Path src = tmp.resolve("layouts.c");
         Path exe = tmp.resolve("layouts");

@@ -545,6 +545,33 @@ public class LibC extends LibC$shared {
     public static int SEEK_END() {
         return SEEK_END;
     }
+    private static final int MS_RDONLY = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define MS_RDONLY 1
+     * }
+     */
+    public static int MS_RDONLY() {
+        return MS_RDONLY;
+    }
+    private static final int MS_NOSUID = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define MS_NOSUID 2
+     * }
+     */
+    public static int MS_NOSUID() {
+        return MS_NOSUID;
+    }
+    private static final int MS_NODEV = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define MS_NODEV 4
+     * }
+     */
+    public static int MS_NODEV() {
+        return MS_NODEV;
+    }
     private static final int SEEK_DATA = (int)3L;
     /**
      * {@snippet lang=c :
@@ -797,6 +824,123 @@ public class LibC extends LibC$shared {
     public static int RESOLVE_IN_ROOT() {
         return RESOLVE_IN_ROOT;
     }
+    private static final int FUSE_KERNEL_VERSION = (int)7L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_KERNEL_VERSION 7
+     * }
+     */
+    public static int FUSE_KERNEL_VERSION() {
+        return FUSE_KERNEL_VERSION;
+    }
+    private static final int FUSE_KERNEL_MINOR_VERSION = (int)38L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_KERNEL_MINOR_VERSION 38
+     * }
+     */
+    public static int FUSE_KERNEL_MINOR_VERSION() {
+        return FUSE_KERNEL_MINOR_VERSION;
+    }
+    private static final int FUSE_ROOT_ID = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_ROOT_ID 1
+     * }
+     */
+    public static int FUSE_ROOT_ID() {
+        return FUSE_ROOT_ID;
+    }
+    private static final int FUSE_MIN_READ_BUFFER = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_MIN_READ_BUFFER 8192
+     * }
+     */
+    public static int FUSE_MIN_READ_BUFFER() {
+        return FUSE_MIN_READ_BUFFER;
+    }
+    private static final int FUSE_COMPAT_ENTRY_OUT_SIZE = (int)120L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_ENTRY_OUT_SIZE 120
+     * }
+     */
+    public static int FUSE_COMPAT_ENTRY_OUT_SIZE() {
+        return FUSE_COMPAT_ENTRY_OUT_SIZE;
+    }
+    private static final int FUSE_COMPAT_ATTR_OUT_SIZE = (int)96L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_ATTR_OUT_SIZE 96
+     * }
+     */
+    public static int FUSE_COMPAT_ATTR_OUT_SIZE() {
+        return FUSE_COMPAT_ATTR_OUT_SIZE;
+    }
+    private static final int FUSE_COMPAT_MKNOD_IN_SIZE = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_MKNOD_IN_SIZE 8
+     * }
+     */
+    public static int FUSE_COMPAT_MKNOD_IN_SIZE() {
+        return FUSE_COMPAT_MKNOD_IN_SIZE;
+    }
+    private static final int FUSE_COMPAT_WRITE_IN_SIZE = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_WRITE_IN_SIZE 24
+     * }
+     */
+    public static int FUSE_COMPAT_WRITE_IN_SIZE() {
+        return FUSE_COMPAT_WRITE_IN_SIZE;
+    }
+    private static final int FUSE_COMPAT_STATFS_SIZE = (int)48L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_STATFS_SIZE 48
+     * }
+     */
+    public static int FUSE_COMPAT_STATFS_SIZE() {
+        return FUSE_COMPAT_STATFS_SIZE;
+    }
+    private static final int FUSE_COMPAT_22_INIT_OUT_SIZE = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_COMPAT_22_INIT_OUT_SIZE 24
+     * }
+     */
+    public static int FUSE_COMPAT_22_INIT_OUT_SIZE() {
+        return FUSE_COMPAT_22_INIT_OUT_SIZE;
+    }
+    private static final int SIGTERM = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * #define SIGTERM 15
+     * }
+     */
+    public static int SIGTERM() {
+        return SIGTERM;
+    }
+    private static final int SIGKILL = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * #define SIGKILL 9
+     * }
+     */
+    public static int SIGKILL() {
+        return SIGKILL;
+    }
+    private static final int WNOHANG = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define WNOHANG 1
+     * }
+     */
+    public static int WNOHANG() {
+        return WNOHANG;
+    }
     private static final int AT_EMPTY_PATH = (int)4096L;
     /**
      * {@snippet lang=c :
@@ -850,16 +994,34 @@ public class LibC extends LibC$shared {
     public static final OfLong size_t = LibC.C_LONG;
     /**
      * {@snippet lang=c :
+     * typedef __gid_t gid_t
+     * }
+     */
+    public static final OfInt gid_t = LibC.C_INT;
+    /**
+     * {@snippet lang=c :
      * typedef __mode_t mode_t
      * }
      */
     public static final OfInt mode_t = LibC.C_INT;
     /**
      * {@snippet lang=c :
+     * typedef __uid_t uid_t
+     * }
+     */
+    public static final OfInt uid_t = LibC.C_INT;
+    /**
+     * {@snippet lang=c :
      * typedef __off_t off_t
      * }
      */
     public static final OfLong off_t = LibC.C_LONG;
+    /**
+     * {@snippet lang=c :
+     * typedef __pid_t pid_t
+     * }
+     */
+    public static final OfInt pid_t = LibC.C_INT;
     /**
      * {@snippet lang=c :
      * typedef __ssize_t ssize_t
@@ -1136,6 +1298,15 @@ public class LibC extends LibC$shared {
      */
     public static int MSG_CMSG_CLOEXEC() {
         return MSG_CMSG_CLOEXEC;
+    }
+    private static final int SCM_RIGHTS = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.SCM_RIGHTS = 1
+     * }
+     */
+    public static int SCM_RIGHTS() {
+        return SCM_RIGHTS;
     }
     /**
      * {@snippet lang=c :
@@ -3816,6 +3987,122 @@ public class LibC extends LibC$shared {
         }
     }
 
+    private static class getuid {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT    );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getuid");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __uid_t getuid()
+     * }
+     */
+    public static FunctionDescriptor getuid$descriptor() {
+        return getuid.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __uid_t getuid()
+     * }
+     */
+    public static MethodHandle getuid$handle() {
+        return getuid.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __uid_t getuid()
+     * }
+     */
+    public static MemorySegment getuid$address() {
+        return getuid.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __uid_t getuid()
+     * }
+     */
+    public static int getuid() {
+        var mh$ = getuid.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getuid");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class getgid {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT    );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("getgid");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __gid_t getgid()
+     * }
+     */
+    public static FunctionDescriptor getgid$descriptor() {
+        return getgid.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __gid_t getgid()
+     * }
+     */
+    public static MethodHandle getgid$handle() {
+        return getgid.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __gid_t getgid()
+     * }
+     */
+    public static MemorySegment getgid$address() {
+        return getgid.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __gid_t getgid()
+     * }
+     */
+    public static int getgid() {
+        var mh$ = getgid.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("getgid");
+            }
+            return (int)mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class linkat {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(
             LibC.C_INT,
@@ -5185,6 +5472,814 @@ public class LibC extends LibC$shared {
      */
     public static int IORING_REGISTER_LAST() {
         return IORING_REGISTER_LAST;
+    }
+    private static final int FUSE_LOOKUP = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_LOOKUP = 1
+     * }
+     */
+    public static int FUSE_LOOKUP() {
+        return FUSE_LOOKUP;
+    }
+    private static final int FUSE_FORGET = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_FORGET = 2
+     * }
+     */
+    public static int FUSE_FORGET() {
+        return FUSE_FORGET;
+    }
+    private static final int FUSE_GETATTR = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_GETATTR = 3
+     * }
+     */
+    public static int FUSE_GETATTR() {
+        return FUSE_GETATTR;
+    }
+    private static final int FUSE_SETATTR = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SETATTR = 4
+     * }
+     */
+    public static int FUSE_SETATTR() {
+        return FUSE_SETATTR;
+    }
+    private static final int FUSE_READLINK = (int)5L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_READLINK = 5
+     * }
+     */
+    public static int FUSE_READLINK() {
+        return FUSE_READLINK;
+    }
+    private static final int FUSE_SYMLINK = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SYMLINK = 6
+     * }
+     */
+    public static int FUSE_SYMLINK() {
+        return FUSE_SYMLINK;
+    }
+    private static final int FUSE_MKNOD = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_MKNOD = 8
+     * }
+     */
+    public static int FUSE_MKNOD() {
+        return FUSE_MKNOD;
+    }
+    private static final int FUSE_MKDIR = (int)9L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_MKDIR = 9
+     * }
+     */
+    public static int FUSE_MKDIR() {
+        return FUSE_MKDIR;
+    }
+    private static final int FUSE_UNLINK = (int)10L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_UNLINK = 10
+     * }
+     */
+    public static int FUSE_UNLINK() {
+        return FUSE_UNLINK;
+    }
+    private static final int FUSE_RMDIR = (int)11L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_RMDIR = 11
+     * }
+     */
+    public static int FUSE_RMDIR() {
+        return FUSE_RMDIR;
+    }
+    private static final int FUSE_RENAME = (int)12L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_RENAME = 12
+     * }
+     */
+    public static int FUSE_RENAME() {
+        return FUSE_RENAME;
+    }
+    private static final int FUSE_LINK = (int)13L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_LINK = 13
+     * }
+     */
+    public static int FUSE_LINK() {
+        return FUSE_LINK;
+    }
+    private static final int FUSE_OPEN = (int)14L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_OPEN = 14
+     * }
+     */
+    public static int FUSE_OPEN() {
+        return FUSE_OPEN;
+    }
+    private static final int FUSE_READ = (int)15L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_READ = 15
+     * }
+     */
+    public static int FUSE_READ() {
+        return FUSE_READ;
+    }
+    private static final int FUSE_WRITE = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_WRITE = 16
+     * }
+     */
+    public static int FUSE_WRITE() {
+        return FUSE_WRITE;
+    }
+    private static final int FUSE_STATFS = (int)17L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_STATFS = 17
+     * }
+     */
+    public static int FUSE_STATFS() {
+        return FUSE_STATFS;
+    }
+    private static final int FUSE_RELEASE = (int)18L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_RELEASE = 18
+     * }
+     */
+    public static int FUSE_RELEASE() {
+        return FUSE_RELEASE;
+    }
+    private static final int FUSE_FSYNC = (int)20L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_FSYNC = 20
+     * }
+     */
+    public static int FUSE_FSYNC() {
+        return FUSE_FSYNC;
+    }
+    private static final int FUSE_SETXATTR = (int)21L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SETXATTR = 21
+     * }
+     */
+    public static int FUSE_SETXATTR() {
+        return FUSE_SETXATTR;
+    }
+    private static final int FUSE_GETXATTR = (int)22L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_GETXATTR = 22
+     * }
+     */
+    public static int FUSE_GETXATTR() {
+        return FUSE_GETXATTR;
+    }
+    private static final int FUSE_LISTXATTR = (int)23L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_LISTXATTR = 23
+     * }
+     */
+    public static int FUSE_LISTXATTR() {
+        return FUSE_LISTXATTR;
+    }
+    private static final int FUSE_REMOVEXATTR = (int)24L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_REMOVEXATTR = 24
+     * }
+     */
+    public static int FUSE_REMOVEXATTR() {
+        return FUSE_REMOVEXATTR;
+    }
+    private static final int FUSE_FLUSH = (int)25L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_FLUSH = 25
+     * }
+     */
+    public static int FUSE_FLUSH() {
+        return FUSE_FLUSH;
+    }
+    private static final int FUSE_INIT = (int)26L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_INIT = 26
+     * }
+     */
+    public static int FUSE_INIT() {
+        return FUSE_INIT;
+    }
+    private static final int FUSE_OPENDIR = (int)27L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_OPENDIR = 27
+     * }
+     */
+    public static int FUSE_OPENDIR() {
+        return FUSE_OPENDIR;
+    }
+    private static final int FUSE_READDIR = (int)28L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_READDIR = 28
+     * }
+     */
+    public static int FUSE_READDIR() {
+        return FUSE_READDIR;
+    }
+    private static final int FUSE_RELEASEDIR = (int)29L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_RELEASEDIR = 29
+     * }
+     */
+    public static int FUSE_RELEASEDIR() {
+        return FUSE_RELEASEDIR;
+    }
+    private static final int FUSE_FSYNCDIR = (int)30L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_FSYNCDIR = 30
+     * }
+     */
+    public static int FUSE_FSYNCDIR() {
+        return FUSE_FSYNCDIR;
+    }
+    private static final int FUSE_GETLK = (int)31L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_GETLK = 31
+     * }
+     */
+    public static int FUSE_GETLK() {
+        return FUSE_GETLK;
+    }
+    private static final int FUSE_SETLK = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SETLK = 32
+     * }
+     */
+    public static int FUSE_SETLK() {
+        return FUSE_SETLK;
+    }
+    private static final int FUSE_SETLKW = (int)33L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SETLKW = 33
+     * }
+     */
+    public static int FUSE_SETLKW() {
+        return FUSE_SETLKW;
+    }
+    private static final int FUSE_ACCESS = (int)34L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_ACCESS = 34
+     * }
+     */
+    public static int FUSE_ACCESS() {
+        return FUSE_ACCESS;
+    }
+    private static final int FUSE_CREATE = (int)35L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_CREATE = 35
+     * }
+     */
+    public static int FUSE_CREATE() {
+        return FUSE_CREATE;
+    }
+    private static final int FUSE_INTERRUPT = (int)36L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_INTERRUPT = 36
+     * }
+     */
+    public static int FUSE_INTERRUPT() {
+        return FUSE_INTERRUPT;
+    }
+    private static final int FUSE_BMAP = (int)37L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_BMAP = 37
+     * }
+     */
+    public static int FUSE_BMAP() {
+        return FUSE_BMAP;
+    }
+    private static final int FUSE_DESTROY = (int)38L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_DESTROY = 38
+     * }
+     */
+    public static int FUSE_DESTROY() {
+        return FUSE_DESTROY;
+    }
+    private static final int FUSE_IOCTL = (int)39L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_IOCTL = 39
+     * }
+     */
+    public static int FUSE_IOCTL() {
+        return FUSE_IOCTL;
+    }
+    private static final int FUSE_POLL = (int)40L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_POLL = 40
+     * }
+     */
+    public static int FUSE_POLL() {
+        return FUSE_POLL;
+    }
+    private static final int FUSE_NOTIFY_REPLY = (int)41L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_NOTIFY_REPLY = 41
+     * }
+     */
+    public static int FUSE_NOTIFY_REPLY() {
+        return FUSE_NOTIFY_REPLY;
+    }
+    private static final int FUSE_BATCH_FORGET = (int)42L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_BATCH_FORGET = 42
+     * }
+     */
+    public static int FUSE_BATCH_FORGET() {
+        return FUSE_BATCH_FORGET;
+    }
+    private static final int FUSE_FALLOCATE = (int)43L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_FALLOCATE = 43
+     * }
+     */
+    public static int FUSE_FALLOCATE() {
+        return FUSE_FALLOCATE;
+    }
+    private static final int FUSE_READDIRPLUS = (int)44L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_READDIRPLUS = 44
+     * }
+     */
+    public static int FUSE_READDIRPLUS() {
+        return FUSE_READDIRPLUS;
+    }
+    private static final int FUSE_RENAME2 = (int)45L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_RENAME2 = 45
+     * }
+     */
+    public static int FUSE_RENAME2() {
+        return FUSE_RENAME2;
+    }
+    private static final int FUSE_LSEEK = (int)46L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_LSEEK = 46
+     * }
+     */
+    public static int FUSE_LSEEK() {
+        return FUSE_LSEEK;
+    }
+    private static final int FUSE_COPY_FILE_RANGE = (int)47L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_COPY_FILE_RANGE = 47
+     * }
+     */
+    public static int FUSE_COPY_FILE_RANGE() {
+        return FUSE_COPY_FILE_RANGE;
+    }
+    private static final int FUSE_SETUPMAPPING = (int)48L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SETUPMAPPING = 48
+     * }
+     */
+    public static int FUSE_SETUPMAPPING() {
+        return FUSE_SETUPMAPPING;
+    }
+    private static final int FUSE_REMOVEMAPPING = (int)49L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_REMOVEMAPPING = 49
+     * }
+     */
+    public static int FUSE_REMOVEMAPPING() {
+        return FUSE_REMOVEMAPPING;
+    }
+    private static final int FUSE_SYNCFS = (int)50L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_SYNCFS = 50
+     * }
+     */
+    public static int FUSE_SYNCFS() {
+        return FUSE_SYNCFS;
+    }
+    private static final int FUSE_TMPFILE = (int)51L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_opcode.FUSE_TMPFILE = 51
+     * }
+     */
+    public static int FUSE_TMPFILE() {
+        return FUSE_TMPFILE;
+    }
+    private static final int FUSE_NOTIFY_INVAL_INODE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_notify_code.FUSE_NOTIFY_INVAL_INODE = 2
+     * }
+     */
+    public static int FUSE_NOTIFY_INVAL_INODE() {
+        return FUSE_NOTIFY_INVAL_INODE;
+    }
+    private static final int FUSE_NOTIFY_INVAL_ENTRY = (int)3L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_notify_code.FUSE_NOTIFY_INVAL_ENTRY = 3
+     * }
+     */
+    public static int FUSE_NOTIFY_INVAL_ENTRY() {
+        return FUSE_NOTIFY_INVAL_ENTRY;
+    }
+    private static final int FUSE_NOTIFY_DELETE = (int)6L;
+    /**
+     * {@snippet lang=c :
+     * enum fuse_notify_code.FUSE_NOTIFY_DELETE = 6
+     * }
+     */
+    public static int FUSE_NOTIFY_DELETE() {
+        return FUSE_NOTIFY_DELETE;
+    }
+    private static final int MNT_FORCE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MNT_FORCE = 1
+     * }
+     */
+    public static int MNT_FORCE() {
+        return MNT_FORCE;
+    }
+    private static final int MNT_DETACH = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.MNT_DETACH = 2
+     * }
+     */
+    public static int MNT_DETACH() {
+        return MNT_DETACH;
+    }
+    private static final int UMOUNT_NOFOLLOW = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * enum <anonymous>.UMOUNT_NOFOLLOW = 8
+     * }
+     */
+    public static int UMOUNT_NOFOLLOW() {
+        return UMOUNT_NOFOLLOW;
+    }
+
+    private static class mount {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_LONG,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("mount");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int mount(const char *__special_file, const char *__dir, const char *__fstype, unsigned long __rwflag, const void *__data)
+     * }
+     */
+    public static FunctionDescriptor mount$descriptor() {
+        return mount.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int mount(const char *__special_file, const char *__dir, const char *__fstype, unsigned long __rwflag, const void *__data)
+     * }
+     */
+    public static MethodHandle mount$handle() {
+        return mount.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int mount(const char *__special_file, const char *__dir, const char *__fstype, unsigned long __rwflag, const void *__data)
+     * }
+     */
+    public static MemorySegment mount$address() {
+        return mount.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int mount(const char *__special_file, const char *__dir, const char *__fstype, unsigned long __rwflag, const void *__data)
+     * }
+     */
+    public static int mount(MemorySegment __special_file, MemorySegment __dir, MemorySegment __fstype, long __rwflag, MemorySegment __data) {
+        var mh$ = mount.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("mount", __special_file, __dir, __fstype, __rwflag, __data);
+            }
+            return (int)mh$.invokeExact(__special_file, __dir, __fstype, __rwflag, __data);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class umount2 {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("umount2");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int umount2(const char *__special_file, int __flags)
+     * }
+     */
+    public static FunctionDescriptor umount2$descriptor() {
+        return umount2.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int umount2(const char *__special_file, int __flags)
+     * }
+     */
+    public static MethodHandle umount2$handle() {
+        return umount2.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int umount2(const char *__special_file, int __flags)
+     * }
+     */
+    public static MemorySegment umount2$address() {
+        return umount2.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int umount2(const char *__special_file, int __flags)
+     * }
+     */
+    public static int umount2(MemorySegment __special_file, int __flags) {
+        var mh$ = umount2.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("umount2", __special_file, __flags);
+            }
+            return (int)mh$.invokeExact(__special_file, __flags);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class kill {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("kill");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int kill(__pid_t __pid, int __sig)
+     * }
+     */
+    public static FunctionDescriptor kill$descriptor() {
+        return kill.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int kill(__pid_t __pid, int __sig)
+     * }
+     */
+    public static MethodHandle kill$handle() {
+        return kill.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int kill(__pid_t __pid, int __sig)
+     * }
+     */
+    public static MemorySegment kill$address() {
+        return kill.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int kill(__pid_t __pid, int __sig)
+     * }
+     */
+    public static int kill(int __pid, int __sig) {
+        var mh$ = kill.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("kill", __pid, __sig);
+            }
+            return (int)mh$.invokeExact(__pid, __sig);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class waitpid {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_INT
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("waitpid");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
+     * }
+     */
+    public static FunctionDescriptor waitpid$descriptor() {
+        return waitpid.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
+     * }
+     */
+    public static MethodHandle waitpid$handle() {
+        return waitpid.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
+     * }
+     */
+    public static MemorySegment waitpid$address() {
+        return waitpid.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern __pid_t waitpid(__pid_t __pid, int *__stat_loc, int __options)
+     * }
+     */
+    public static int waitpid(int __pid, MemorySegment __stat_loc, int __options) {
+        var mh$ = waitpid.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("waitpid", __pid, __stat_loc, __options);
+            }
+            return (int)mh$.invokeExact(__pid, __stat_loc, __options);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class posix_spawnp {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(
+            LibC.C_INT,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER,
+            LibC.C_POINTER
+        );
+
+        public static final MemorySegment ADDR = SYMBOL_LOOKUP.findOrThrow("posix_spawnp");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    /**
+     * Function descriptor for:
+     * {@snippet lang=c :
+     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
+     * }
+     */
+    public static FunctionDescriptor posix_spawnp$descriptor() {
+        return posix_spawnp.DESC;
+    }
+
+    /**
+     * Downcall method handle for:
+     * {@snippet lang=c :
+     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
+     * }
+     */
+    public static MethodHandle posix_spawnp$handle() {
+        return posix_spawnp.HANDLE;
+    }
+
+    /**
+     * Address for:
+     * {@snippet lang=c :
+     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
+     * }
+     */
+    public static MemorySegment posix_spawnp$address() {
+        return posix_spawnp.ADDR;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * extern int posix_spawnp(pid_t *__pid, const char *__file, const posix_spawn_file_actions_t *__file_actions, const posix_spawnattr_t *__attrp, char *const __argv[], char *const __envp[])
+     * }
+     */
+    public static int posix_spawnp(MemorySegment __pid, MemorySegment __file, MemorySegment __file_actions, MemorySegment __attrp, MemorySegment __argv, MemorySegment __envp) {
+        var mh$ = posix_spawnp.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("posix_spawnp", __pid, __file, __file_actions, __attrp, __argv, __envp);
+            }
+            return (int)mh$.invokeExact(__pid, __file, __file_actions, __attrp, __argv, __envp);
+        } catch (Error | RuntimeException ex) {
+           throw ex;
+        } catch (Throwable ex$) {
+           throw new AssertionError("should not reach here", ex$);
+        }
     }
 
     private static class preadv2 {
@@ -6608,6 +7703,564 @@ public class LibC extends LibC$shared {
      */
     public static int IO_URING_OP_SUPPORTED() {
         return IO_URING_OP_SUPPORTED;
+    }
+    private static final int FATTR_MODE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_MODE 1
+     * }
+     */
+    public static int FATTR_MODE() {
+        return FATTR_MODE;
+    }
+    private static final int FATTR_UID = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_UID 2
+     * }
+     */
+    public static int FATTR_UID() {
+        return FATTR_UID;
+    }
+    private static final int FATTR_GID = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_GID 4
+     * }
+     */
+    public static int FATTR_GID() {
+        return FATTR_GID;
+    }
+    private static final int FATTR_SIZE = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_SIZE 8
+     * }
+     */
+    public static int FATTR_SIZE() {
+        return FATTR_SIZE;
+    }
+    private static final int FATTR_ATIME = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_ATIME 16
+     * }
+     */
+    public static int FATTR_ATIME() {
+        return FATTR_ATIME;
+    }
+    private static final int FATTR_MTIME = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_MTIME 32
+     * }
+     */
+    public static int FATTR_MTIME() {
+        return FATTR_MTIME;
+    }
+    private static final int FATTR_FH = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_FH 64
+     * }
+     */
+    public static int FATTR_FH() {
+        return FATTR_FH;
+    }
+    private static final int FATTR_ATIME_NOW = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_ATIME_NOW 128
+     * }
+     */
+    public static int FATTR_ATIME_NOW() {
+        return FATTR_ATIME_NOW;
+    }
+    private static final int FATTR_MTIME_NOW = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_MTIME_NOW 256
+     * }
+     */
+    public static int FATTR_MTIME_NOW() {
+        return FATTR_MTIME_NOW;
+    }
+    private static final int FATTR_LOCKOWNER = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_LOCKOWNER 512
+     * }
+     */
+    public static int FATTR_LOCKOWNER() {
+        return FATTR_LOCKOWNER;
+    }
+    private static final int FATTR_CTIME = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_CTIME 1024
+     * }
+     */
+    public static int FATTR_CTIME() {
+        return FATTR_CTIME;
+    }
+    private static final int FATTR_KILL_SUIDGID = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * #define FATTR_KILL_SUIDGID 2048
+     * }
+     */
+    public static int FATTR_KILL_SUIDGID() {
+        return FATTR_KILL_SUIDGID;
+    }
+    private static final int FOPEN_DIRECT_IO = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_DIRECT_IO 1
+     * }
+     */
+    public static int FOPEN_DIRECT_IO() {
+        return FOPEN_DIRECT_IO;
+    }
+    private static final int FOPEN_KEEP_CACHE = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_KEEP_CACHE 2
+     * }
+     */
+    public static int FOPEN_KEEP_CACHE() {
+        return FOPEN_KEEP_CACHE;
+    }
+    private static final int FOPEN_NONSEEKABLE = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_NONSEEKABLE 4
+     * }
+     */
+    public static int FOPEN_NONSEEKABLE() {
+        return FOPEN_NONSEEKABLE;
+    }
+    private static final int FOPEN_CACHE_DIR = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_CACHE_DIR 8
+     * }
+     */
+    public static int FOPEN_CACHE_DIR() {
+        return FOPEN_CACHE_DIR;
+    }
+    private static final int FOPEN_STREAM = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_STREAM 16
+     * }
+     */
+    public static int FOPEN_STREAM() {
+        return FOPEN_STREAM;
+    }
+    private static final int FOPEN_NOFLUSH = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_NOFLUSH 32
+     * }
+     */
+    public static int FOPEN_NOFLUSH() {
+        return FOPEN_NOFLUSH;
+    }
+    private static final int FOPEN_PARALLEL_DIRECT_WRITES = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define FOPEN_PARALLEL_DIRECT_WRITES 64
+     * }
+     */
+    public static int FOPEN_PARALLEL_DIRECT_WRITES() {
+        return FOPEN_PARALLEL_DIRECT_WRITES;
+    }
+    private static final int FUSE_ASYNC_READ = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_ASYNC_READ 1
+     * }
+     */
+    public static int FUSE_ASYNC_READ() {
+        return FUSE_ASYNC_READ;
+    }
+    private static final int FUSE_POSIX_LOCKS = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_POSIX_LOCKS 2
+     * }
+     */
+    public static int FUSE_POSIX_LOCKS() {
+        return FUSE_POSIX_LOCKS;
+    }
+    private static final int FUSE_FILE_OPS = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_FILE_OPS 4
+     * }
+     */
+    public static int FUSE_FILE_OPS() {
+        return FUSE_FILE_OPS;
+    }
+    private static final int FUSE_ATOMIC_O_TRUNC = (int)8L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_ATOMIC_O_TRUNC 8
+     * }
+     */
+    public static int FUSE_ATOMIC_O_TRUNC() {
+        return FUSE_ATOMIC_O_TRUNC;
+    }
+    private static final int FUSE_EXPORT_SUPPORT = (int)16L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_EXPORT_SUPPORT 16
+     * }
+     */
+    public static int FUSE_EXPORT_SUPPORT() {
+        return FUSE_EXPORT_SUPPORT;
+    }
+    private static final int FUSE_BIG_WRITES = (int)32L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_BIG_WRITES 32
+     * }
+     */
+    public static int FUSE_BIG_WRITES() {
+        return FUSE_BIG_WRITES;
+    }
+    private static final int FUSE_DONT_MASK = (int)64L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_DONT_MASK 64
+     * }
+     */
+    public static int FUSE_DONT_MASK() {
+        return FUSE_DONT_MASK;
+    }
+    private static final int FUSE_SPLICE_WRITE = (int)128L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SPLICE_WRITE 128
+     * }
+     */
+    public static int FUSE_SPLICE_WRITE() {
+        return FUSE_SPLICE_WRITE;
+    }
+    private static final int FUSE_SPLICE_MOVE = (int)256L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SPLICE_MOVE 256
+     * }
+     */
+    public static int FUSE_SPLICE_MOVE() {
+        return FUSE_SPLICE_MOVE;
+    }
+    private static final int FUSE_SPLICE_READ = (int)512L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SPLICE_READ 512
+     * }
+     */
+    public static int FUSE_SPLICE_READ() {
+        return FUSE_SPLICE_READ;
+    }
+    private static final int FUSE_FLOCK_LOCKS = (int)1024L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_FLOCK_LOCKS 1024
+     * }
+     */
+    public static int FUSE_FLOCK_LOCKS() {
+        return FUSE_FLOCK_LOCKS;
+    }
+    private static final int FUSE_HAS_IOCTL_DIR = (int)2048L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_HAS_IOCTL_DIR 2048
+     * }
+     */
+    public static int FUSE_HAS_IOCTL_DIR() {
+        return FUSE_HAS_IOCTL_DIR;
+    }
+    private static final int FUSE_AUTO_INVAL_DATA = (int)4096L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_AUTO_INVAL_DATA 4096
+     * }
+     */
+    public static int FUSE_AUTO_INVAL_DATA() {
+        return FUSE_AUTO_INVAL_DATA;
+    }
+    private static final int FUSE_DO_READDIRPLUS = (int)8192L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_DO_READDIRPLUS 8192
+     * }
+     */
+    public static int FUSE_DO_READDIRPLUS() {
+        return FUSE_DO_READDIRPLUS;
+    }
+    private static final int FUSE_READDIRPLUS_AUTO = (int)16384L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_READDIRPLUS_AUTO 16384
+     * }
+     */
+    public static int FUSE_READDIRPLUS_AUTO() {
+        return FUSE_READDIRPLUS_AUTO;
+    }
+    private static final int FUSE_ASYNC_DIO = (int)32768L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_ASYNC_DIO 32768
+     * }
+     */
+    public static int FUSE_ASYNC_DIO() {
+        return FUSE_ASYNC_DIO;
+    }
+    private static final int FUSE_WRITEBACK_CACHE = (int)65536L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_WRITEBACK_CACHE 65536
+     * }
+     */
+    public static int FUSE_WRITEBACK_CACHE() {
+        return FUSE_WRITEBACK_CACHE;
+    }
+    private static final int FUSE_NO_OPEN_SUPPORT = (int)131072L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_NO_OPEN_SUPPORT 131072
+     * }
+     */
+    public static int FUSE_NO_OPEN_SUPPORT() {
+        return FUSE_NO_OPEN_SUPPORT;
+    }
+    private static final int FUSE_PARALLEL_DIROPS = (int)262144L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_PARALLEL_DIROPS 262144
+     * }
+     */
+    public static int FUSE_PARALLEL_DIROPS() {
+        return FUSE_PARALLEL_DIROPS;
+    }
+    private static final int FUSE_HANDLE_KILLPRIV = (int)524288L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_HANDLE_KILLPRIV 524288
+     * }
+     */
+    public static int FUSE_HANDLE_KILLPRIV() {
+        return FUSE_HANDLE_KILLPRIV;
+    }
+    private static final int FUSE_POSIX_ACL = (int)1048576L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_POSIX_ACL 1048576
+     * }
+     */
+    public static int FUSE_POSIX_ACL() {
+        return FUSE_POSIX_ACL;
+    }
+    private static final int FUSE_ABORT_ERROR = (int)2097152L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_ABORT_ERROR 2097152
+     * }
+     */
+    public static int FUSE_ABORT_ERROR() {
+        return FUSE_ABORT_ERROR;
+    }
+    private static final int FUSE_MAX_PAGES = (int)4194304L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_MAX_PAGES 4194304
+     * }
+     */
+    public static int FUSE_MAX_PAGES() {
+        return FUSE_MAX_PAGES;
+    }
+    private static final int FUSE_CACHE_SYMLINKS = (int)8388608L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_CACHE_SYMLINKS 8388608
+     * }
+     */
+    public static int FUSE_CACHE_SYMLINKS() {
+        return FUSE_CACHE_SYMLINKS;
+    }
+    private static final int FUSE_NO_OPENDIR_SUPPORT = (int)16777216L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_NO_OPENDIR_SUPPORT 16777216
+     * }
+     */
+    public static int FUSE_NO_OPENDIR_SUPPORT() {
+        return FUSE_NO_OPENDIR_SUPPORT;
+    }
+    private static final int FUSE_EXPLICIT_INVAL_DATA = (int)33554432L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_EXPLICIT_INVAL_DATA 33554432
+     * }
+     */
+    public static int FUSE_EXPLICIT_INVAL_DATA() {
+        return FUSE_EXPLICIT_INVAL_DATA;
+    }
+    private static final int FUSE_MAP_ALIGNMENT = (int)67108864L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_MAP_ALIGNMENT 67108864
+     * }
+     */
+    public static int FUSE_MAP_ALIGNMENT() {
+        return FUSE_MAP_ALIGNMENT;
+    }
+    private static final int FUSE_SUBMOUNTS = (int)134217728L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SUBMOUNTS 134217728
+     * }
+     */
+    public static int FUSE_SUBMOUNTS() {
+        return FUSE_SUBMOUNTS;
+    }
+    private static final int FUSE_HANDLE_KILLPRIV_V2 = (int)268435456L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_HANDLE_KILLPRIV_V2 268435456
+     * }
+     */
+    public static int FUSE_HANDLE_KILLPRIV_V2() {
+        return FUSE_HANDLE_KILLPRIV_V2;
+    }
+    private static final int FUSE_SETXATTR_EXT = (int)536870912L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SETXATTR_EXT 536870912
+     * }
+     */
+    public static int FUSE_SETXATTR_EXT() {
+        return FUSE_SETXATTR_EXT;
+    }
+    private static final int FUSE_INIT_EXT = (int)1073741824L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_INIT_EXT 1073741824
+     * }
+     */
+    public static int FUSE_INIT_EXT() {
+        return FUSE_INIT_EXT;
+    }
+    private static final long FUSE_SECURITY_CTX = 4294967296L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_SECURITY_CTX 4294967296
+     * }
+     */
+    public static long FUSE_SECURITY_CTX() {
+        return FUSE_SECURITY_CTX;
+    }
+    private static final long FUSE_HAS_INODE_DAX = 8589934592L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_HAS_INODE_DAX 8589934592
+     * }
+     */
+    public static long FUSE_HAS_INODE_DAX() {
+        return FUSE_HAS_INODE_DAX;
+    }
+    private static final long FUSE_HAS_EXPIRE_ONLY = 34359738368L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_HAS_EXPIRE_ONLY 34359738368
+     * }
+     */
+    public static long FUSE_HAS_EXPIRE_ONLY() {
+        return FUSE_HAS_EXPIRE_ONLY;
+    }
+    private static final int FUSE_RELEASE_FLUSH = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_RELEASE_FLUSH 1
+     * }
+     */
+    public static int FUSE_RELEASE_FLUSH() {
+        return FUSE_RELEASE_FLUSH;
+    }
+    private static final int FUSE_RELEASE_FLOCK_UNLOCK = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_RELEASE_FLOCK_UNLOCK 2
+     * }
+     */
+    public static int FUSE_RELEASE_FLOCK_UNLOCK() {
+        return FUSE_RELEASE_FLOCK_UNLOCK;
+    }
+    private static final int FUSE_GETATTR_FH = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_GETATTR_FH 1
+     * }
+     */
+    public static int FUSE_GETATTR_FH() {
+        return FUSE_GETATTR_FH;
+    }
+    private static final int FUSE_WRITE_CACHE = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_WRITE_CACHE 1
+     * }
+     */
+    public static int FUSE_WRITE_CACHE() {
+        return FUSE_WRITE_CACHE;
+    }
+    private static final int FUSE_WRITE_LOCKOWNER = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_WRITE_LOCKOWNER 2
+     * }
+     */
+    public static int FUSE_WRITE_LOCKOWNER() {
+        return FUSE_WRITE_LOCKOWNER;
+    }
+    private static final int FUSE_WRITE_KILL_SUIDGID = (int)4L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_WRITE_KILL_SUIDGID 4
+     * }
+     */
+    public static int FUSE_WRITE_KILL_SUIDGID() {
+        return FUSE_WRITE_KILL_SUIDGID;
+    }
+    private static final int FUSE_READ_LOCKOWNER = (int)2L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_READ_LOCKOWNER 2
+     * }
+     */
+    public static int FUSE_READ_LOCKOWNER() {
+        return FUSE_READ_LOCKOWNER;
+    }
+    private static final int FUSE_FSYNC_FDATASYNC = (int)1L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_FSYNC_FDATASYNC 1
+     * }
+     */
+    public static int FUSE_FSYNC_FDATASYNC() {
+        return FUSE_FSYNC_FDATASYNC;
+    }
+    private static final long FUSE_DEV_IOC_CLONE = 2147804416L;
+    /**
+     * {@snippet lang=c :
+     * #define FUSE_DEV_IOC_CLONE 2147804416
+     * }
+     */
+    public static long FUSE_DEV_IOC_CLONE() {
+        return FUSE_DEV_IOC_CLONE;
     }
     private static final int O_DIRECT = (int)16384L;
     /**
