@@ -313,7 +313,14 @@ public final class P9Client implements AutoCloseable {
             return false;
         }
         int fe = s.connection().failErrno();
-        return fe != 0 && (result == -fe || result == -Errno.EIO);
+        if (fe == 0) {
+            return false;
+        }
+        // what in-flight requests complete with when their connection fails: its errno, or the one a send
+        // or a ring saw first (io_uring's SENDMSG reports EPIPE while the receiver saw ECONNRESET)
+        int e = (int) -result;
+        return e == fe || e == Errno.EIO || e == Errno.ECONNRESET || e == Errno.EPIPE || e == Errno.ECONNABORTED
+                || e == Errno.ENOTCONN || e == Errno.EPROTO || e == Errno.ETIMEDOUT || e == Errno.ECANCELED;
     }
 
     /** One blocking call on a session: a result or {@code -errno}. */
