@@ -32,7 +32,9 @@ final class Remote implements AutoCloseable {
         this.port = port;
         this.aname = aname;
         P9Options o = P9Options.builder("127.0.0.1", port).aname(aname).uname(PeerServer.attachUname()).nUname(PeerServer.attachUid())
-                .timeout(Duration.ofSeconds(20)).build();
+                .timeout(Duration.ofSeconds(20))
+                .reconnect(false) // these tests check how a lost server fails programs (recovery: cli's MountRecoveryTest)
+                .build();
         P9Client c = null;
         try {
             c = P9Client.connect(o);

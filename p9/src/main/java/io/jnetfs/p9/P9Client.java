@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * reply was lost is settled from what the server shows (a Tmkdir sent again that finds the directory
  * there succeeds). A fid whose file was removed or replaced meanwhile fails with {@code ESTALE}. When
  * the server is not back within the timeout the requests fail with the connection's error, as they do
- * at once with {@code reconnect(false)}, where a lost connection stays failed.
+ * at once with {@code reconnect(false)}, where a lost connection stays failed. The transport counters
+ * ({@link #sendmsgCalls()}, {@link #messagesSent()}, ...) are the connection in use's: a recovery
+ * starts them again; {@link #reconnects()} and {@link #requestsResent()} count the recoveries.
  *
  * <p>The data of one Tread/Twrite is at most {@link #ioSize(Fid)} = {@code min(msize - 24, iounit if
  * nonzero)}. Every Twrite leaves in ONE {@code sendmsg} of [23-byte header, data iovecs of the chain];
@@ -319,7 +321,14 @@ public final class P9Client implements AutoCloseable {
             return false;
         }
         int fe = s.connection().failErrno();
-        return fe != 0 && (result == -fe || result == -Errno.EIO);
+        if (fe == 0) {
+            return false;
+        }
+        // what in-flight requests complete with when their connection fails: its errno, or the one a send
+        // or a ring saw first (io_uring's SENDMSG reports EPIPE while the receiver saw ECONNRESET)
+        int e = (int) -result;
+        return e == fe || e == Errno.EIO || e == Errno.ECONNRESET || e == Errno.EPIPE || e == Errno.ECONNABORTED
+                || e == Errno.ENOTCONN || e == Errno.EPROTO || e == Errno.ETIMEDOUT || e == Errno.ECANCELED;
     }
 
     /** One blocking call on a session: a result or {@code -errno}. */
