@@ -89,7 +89,7 @@ final class UringQueue implements FuseChannel {
         this.cmd = arena.allocate(CMD_SIZE, 8);
         IoUring r = null;
         try {
-            r = IoUring.builder().entries(Math.max(8, 2 * n)).sqe128().closeTimeout(Duration.ofMillis(200)).build();
+            r = IoUring.builder().entries(Math.max(8, 2 * n)).sqe128().singleIssuer().deferTaskrun().closeTimeout(Duration.ofMillis(200)).build();
             for (int e = 0; e < n; e++) {
                 qid[e] = qids[e / depth];
                 folios[e] = pool.allocate(PAYLOAD + payloadSize);
