@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 + "named by --aname; local paths are plain paths.", ""},
         subcommands = {CatCommand.class, CpCommand.class, LsCommand.class, StatCommand.class, RmCommand.class,
             MkdirCommand.class, MvCommand.class, ExtentsCommand.class, StatsCommand.class, CacheCommand.class,
-            DemoCommand.class, ServeCommand.class},
+            DemoCommand.class, ServeCommand.class, MountCommand.class, UmountCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0    success",
