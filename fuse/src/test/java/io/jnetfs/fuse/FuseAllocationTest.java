@@ -47,9 +47,16 @@ class FuseAllocationTest {
                     if (nodeId == ROOT_ID) {
                         out.ino(1).mode(FuseAttr.S_IFDIR | 0755).nlink(2);
                     } else {
-                        out.ino(2).mode(FuseAttr.S_IFREG | 0444).nlink(1).size(SIZE);
+                        out.ino(2).mode(FuseAttr.S_IFREG | 0644).nlink(1).size(SIZE);
                     }
                     return 0;
+                }
+
+                @Override
+                public int write(FuseRequest req, long nodeId, long fh, long offset, MemorySegment data, int writeFlags,
+                        int flags) {
+                    MemorySegment.copy(data, 0, page, 0, Math.min(4096, data.byteSize())); // the one copy
+                    return (int) data.byteSize();
                 }
 
                 @Override
@@ -81,6 +88,21 @@ class FuseAllocationTest {
                 System.out.printf("fuse workers: %d bytes allocated over %d READs = %.2f bytes/READ%n", bytes, reads, perRead);
                 assertTrue(reads >= SIZE / 4096, "READs: " + reads);
                 assertTrue(perRead < 8, "the READ path allocates " + perRead + " bytes per request");
+
+                // WRITE: the same, 4 KiB direct writes; the data is handed over as a slice of the request buffer
+                String[] ddw = {"dd", "if=/dev/zero", "of=" + mnt.resolve("f"), "bs=4k", "count=16384", "oflag=direct",
+                    "conv=notrunc", "status=none"};
+                for (int warm = 0; warm < 3; warm++) {
+                    FuseKernelMountTest.run(60, ddw);
+                }
+                long writes0 = s.stats().requests(FuseOpcode.FUSE_WRITE);
+                long wbytes0 = sum(mx.getThreadAllocatedBytes(ids));
+                FuseKernelMountTest.run(60, ddw);
+                long writes = s.stats().requests(FuseOpcode.FUSE_WRITE) - writes0;
+                double perWrite = (double) (sum(mx.getThreadAllocatedBytes(ids)) - wbytes0) / writes;
+                System.out.printf("fuse workers: %.2f bytes/WRITE over %d WRITEs%n", perWrite, writes);
+                assertTrue(writes >= 16384, "WRITEs: " + writes);
+                assertTrue(perWrite < 8, "the WRITE path allocates " + perWrite + " bytes per request");
             } finally {
                 s.close();
                 if (FuseMount.isMounted(mnt)) {

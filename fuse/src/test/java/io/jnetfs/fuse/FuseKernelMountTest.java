@@ -397,6 +397,61 @@ class FuseKernelMountTest {
         assertEquals(-io.jnetfs.ffm.Errno.ENOENT, s.notifyInvalEntry(FuseFilesystem.ROOT_ID, "never-looked-up"));
     }
 
+    @Test
+    void writebackCacheGathersWritesAndLosesNothing() throws Exception {
+        FuseSession s = mount(new FuseOptions().writebackCache(true));
+        assertTrue(s.conn().enabled(FuseConnInfo.FUSE_WRITEBACK_CACHE), s.conn().toString());
+        byte[] data = new byte[5 << 20];
+        new Random(5).nextBytes(data);
+        Path local = Files.write(tmp.resolve("wb.bin"), data);
+        run(30, "dd", "if=" + local, "of=" + mnt.resolve("wb.bin"), "bs=4k", "conv=fsync", "status=none");
+        assertArrayEquals(data, fs.contents("wb.bin"));
+        // 4 KiB writes reached the filesystem gathered into larger WRITEs
+        assertTrue(s.stats().requests(FuseOpcode.FUSE_WRITE) < data.length / 4096, s.stats().toString());
+    }
+
+    @Test
+    void aReadOnlyMountRefusesWrites() throws Exception {
+        mount(new FuseOptions().readOnly(true));
+        assertTrue(mountLine(mnt).contains(" ro,"), mountLine(mnt));
+        IOException e = assertThrows(IOException.class, () -> Files.writeString(mnt.resolve("f"), "x"));
+        assertTrue(e.getMessage().contains("Read-only file system"), e.getMessage());
+        assertEquals(0, fs.nodes.size() - 1);
+    }
+
+    @Test
+    void allowOtherLetsOtherUsersIn() throws Exception {
+        Require.feature("fuse/non-root", FuseMount.isRoot() && FuseMount.findOnPath("setpriv") != null ? null
+                : "needs root and setpriv to act as another user");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "fuse-allow-other",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        Path mp = Files.createDirectory(dir.resolve("mnt"));
+        try {
+            for (boolean allowOther : new boolean[] {false, true}) {
+                MemFs memfs = new MemFs();
+                try (FuseSession s = FuseSession.mount(mp, memfs, new FuseOptions().allowOther(allowOther))) {
+                    Files.writeString(mp.resolve("f"), "for everyone\n");
+                    Process p = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--",
+                            "cat", mp.resolve("f").toString()).redirectErrorStream(true).start();
+                    assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (allowOther) {
+                        assertEquals(0, p.exitValue(), out);
+                        assertEquals("for everyone\n", out);
+                    } else {
+                        assertTrue(p.exitValue() != 0 && out.contains("Permission denied"), out);
+                    }
+                }
+            }
+        } finally {
+            if (FuseMount.isMounted(mp)) {
+                run(10, "umount", "-l", mp.toString());
+            }
+            Files.deleteIfExists(mp);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     /** Runs a program with a bounded wait: its output, or fails with it. */
     static String run(int seconds, String... cmd) throws Exception {
         Path outFile = Files.createTempFile("fuse-test", ".out");
