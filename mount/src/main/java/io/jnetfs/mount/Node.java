@@ -28,8 +28,11 @@ final class Node {
     boolean detached;
     /** The last (parent nodeid, name) it was found under, to forget the name with the node. */
     NodeTable.Dentry dentry;
-    /** The open file shared by the node's handles, or {@code null}; guarded by {@code this}. */
-    OpenInode open;
+    /**
+     * The open file shared by the node's handles, or {@code null}; changed under {@code this}, read without
+     * it where a stale answer is harmless (the size a getattr reports).
+     */
+    volatile OpenInode open;
     private RetiredFid retired;
     /** The file's mtime and size hashed, as last opened or written back here; 0 for none. */
     volatile long stamp;
