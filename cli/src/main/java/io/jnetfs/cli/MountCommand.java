@@ -52,6 +52,13 @@ final class MountCommand extends Subcommand {
     @Option(names = "--threads", paramLabel = "N", description = "Threads serving /dev/fuse. Default: 4.")
     int threads = 4;
 
+    @Option(names = "--fuse-transport", paramLabel = "auto|io-uring|dev",
+            description = "How requests and replies cross to the kernel: io-uring (FUSE over io_uring, Linux 6.14+ with "
+                    + "/sys/module/fuse/parameters/enable_uring Y; fails with the reason otherwise), dev (read and "
+                    + "writev on /dev/fuse), auto (io-uring when the kernel offers it, else dev; the mount line says "
+                    + "which). Default: auto.")
+    String fuseTransport = "auto";
+
     @Override
     int execute(Run run) throws Exception {
         RemotePath where = RemotePath.parse(asUri(remote));
@@ -148,7 +155,8 @@ final class MountCommand extends Subcommand {
             return new FuseOptions().fsName(where.toString().replace(",", "%2C")).subtype(SUBTYPE)
                     .readOnly(has("ro")).allowOther(has("allow_other")).directIo(ms.directIo())
                     .writebackCache(has("writeback_cache")).defaultPermissions(!has("no_default_permissions"))
-                    .attrTimeout(ms.attrTimeout()).entryTimeout(ms.entryTimeout()).threads(threads);
+                    .attrTimeout(ms.attrTimeout()).entryTimeout(ms.entryTimeout()).threads(threads)
+                    .transport(FuseOptions.Transport.parse(fuseTransport));
         } catch (IllegalArgumentException e) {
             throw CommandFailure.usage(e.getMessage());
         }

@@ -349,7 +349,10 @@ public final class FuseOptions {
         return this;
     }
 
-    /** @return io_uring ring entries each worker registers per FUSE queue it serves (default 2) */
+    /**
+     * @return io_uring ring entries each worker registers on its FUSE queue (default 2; a worker that
+     *     serves several queues, on a machine with more CPUs than workers, registers one on each)
+     */
     public int uringQueueDepth() {
         return uringQueueDepth;
     }

@@ -68,7 +68,7 @@ class FuseAllocationTest {
                 }
             };
             Path mnt = Files.createDirectories(tmp.resolve("mnt")).toRealPath();
-            FuseSession s = FuseSession.mount(mnt, fs, new FuseOptions().directIo(true).threads(2));
+            FuseSession s = FuseSession.mount(mnt, fs, configure(new FuseOptions().directIo(true).threads(2)));
             try {
                 String[] dd = {"dd", "if=" + mnt.resolve("f"), "of=/dev/null", "bs=4k", "iflag=direct", "status=none"};
                 for (int warm = 0; warm < 3; warm++) {
@@ -110,6 +110,11 @@ class FuseAllocationTest {
                 }
             }
         }
+    }
+
+    /** The transport measured: /dev/fuse here, io_uring in {@link FuseAllocationUringTest}. */
+    FuseOptions configure(FuseOptions o) {
+        return o.transport(FuseOptions.Transport.DEV);
     }
 
     private static long sum(long[] a) {

@@ -35,11 +35,16 @@ class MountFsxTest {
     @TempDir
     Path tmp;
 
+    /** Mounts on /dev/fuse here, on io_uring in MountFsxUringTest. */
+    Mounted mount(Path export) throws java.io.IOException {
+        return Mounted.of(Remote.jnetfsServe(export), tmp.resolve("mnt"), io.jnetfs.fuse.FuseOptions.Transport.DEV);
+    }
+
     @Test
     void randomOperationsAgreeWithTheModel() throws Exception {
         Mounted.requireFuse();
         Path export = Files.createDirectories(tmp.resolve("export"));
-        try (Mounted m = Mounted.of(Remote.jnetfsServe(export), tmp.resolve("mnt"))) {
+        try (Mounted m = mount(export)) {
             int fidsAtMount = m.remote.client.liveFids();
             Path f = m.dir.resolve("fsx");
             Random r = new Random(21);

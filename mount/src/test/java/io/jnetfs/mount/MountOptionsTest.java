@@ -21,14 +21,19 @@ class MountOptionsTest {
     @TempDir
     Path tmp;
 
-    private Mounted mount(boolean directIo, boolean readOnly, boolean writebackCache) throws Exception {
+    Mounted mount(boolean directIo, boolean readOnly, boolean writebackCache) throws Exception {
         Mounted.requireFuse();
         Path export = Files.createDirectories(tmp.resolve("export"));
         Files.writeString(export.resolve("existing"), "already here\n");
         Duration t = Duration.ofMillis(200);
         return new Mounted(Remote.jnetfsServe(export), tmp.resolve("mnt"), new MountSettings(t, t, directIo, readOnly, 16),
                 new FuseOptions().fsName("9p-test").subtype("jnetfs").attrTimeout(t).entryTimeout(t)
-                        .directIo(directIo).readOnly(readOnly).writebackCache(writebackCache));
+                        .directIo(directIo).readOnly(readOnly).writebackCache(writebackCache).transport(transport()));
+    }
+
+    /** {@return the FUSE transport: /dev/fuse here, io_uring in MountOptionsUringTest} */
+    FuseOptions.Transport transport() {
+        return FuseOptions.Transport.DEV;
     }
 
     private static final String DATA_SCRIPT = "head -c 20000000 /dev/urandom > src.bin && cp src.bin mnt/a"

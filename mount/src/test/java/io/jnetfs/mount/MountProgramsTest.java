@@ -30,10 +30,15 @@ class MountProgramsTest {
         return Remote.jnetfsServe(export);
     }
 
-    private Mounted mount() throws IOException {
+    /** {@return the FUSE transport these tests run on: /dev/fuse here, io_uring in the *UringTest classes} */
+    io.jnetfs.fuse.FuseOptions.Transport transport() {
+        return io.jnetfs.fuse.FuseOptions.Transport.DEV;
+    }
+
+    Mounted mount() throws IOException {
         Path export = Files.createDirectories(tmp.resolve("export"));
         Mounted.requireFuse();
-        return Mounted.of(remote(export), tmp.resolve("mnt"));
+        return Mounted.of(remote(export), tmp.resolve("mnt"), transport());
     }
 
     @Test

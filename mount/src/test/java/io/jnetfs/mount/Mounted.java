@@ -41,11 +41,16 @@ final class Mounted implements AutoCloseable {
 
     /** Mounts {@code remote} on {@code dir} with short timeouts (0.2 s) so that server-side changes show soon. */
     static Mounted of(Remote remote, Path dir) throws IOException {
+        return of(remote, dir, FuseOptions.Transport.AUTO);
+    }
+
+    /** As {@link #of(Remote, Path)}, on the given FUSE transport. */
+    static Mounted of(Remote remote, Path dir, FuseOptions.Transport transport) throws IOException {
         requireFuse();
         Duration t = Duration.ofMillis(200);
         return new Mounted(remote, dir, new MountSettings(t, t, false, false, 16),
                 new FuseOptions().fsName("9p-test").subtype("jnetfs").attrTimeout(t).entryTimeout(t)
-                        .initTimeout(Duration.ofSeconds(10)));
+                        .initTimeout(Duration.ofSeconds(10)).transport(transport));
     }
 
     /** Skips (or fails, where the run requires FUSE) without {@code /dev/fuse} or the right to mount. */

@@ -155,6 +155,15 @@ public final class UringFuseTransport implements FuseTransport {
         return q.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Entries per queue for a worker serving {@code qids}: the configured depth on a queue of its own, one
+     * where a worker serves several (more CPUs than workers: memory grows with the queues, and one worker
+     * serves one request at a time anyway).
+     */
+    private int depthFor(int[] qids) {
+        return qids.length > 1 ? 1 : depth;
+    }
+
     @Override
     public long initFlags() {
         return notUsed == null ? FuseConnInfo.FUSE_INIT_EXT | FUSE_OVER_IO_URING : 0;
@@ -186,7 +195,8 @@ public final class UringFuseTransport implements FuseTransport {
         int payload = Math.max(LibC.FUSE_MIN_READ_BUFFER(), Math.max(conn.maxWrite(), conn.maxPages() * FolioPool.PAGE_SIZE));
         int entries = 0;
         for (int k = 0; k < uringWorkers; k++) {
-            entries += queuesOf(k, uringWorkers, nrQueues).length * depth;
+            int[] qids = queuesOf(k, uringWorkers, nrQueues);
+            entries += qids.length * depthFor(qids);
         }
         long folio = Long.highestOneBit(UringEntryDescriptor.PAYLOAD + payload - 1) << 1;
         long slab = FolioPool.MAX_FOLIO;
@@ -305,7 +315,7 @@ public final class UringFuseTransport implements FuseTransport {
                 int k = index - 1;
                 int[] qids = queuesOf(k, uringWorkers, nrQueues);
                 try {
-                    UringQueue q = new UringQueue(devFd, qids, depth, payloadSize, pool);
+                    UringQueue q = new UringQueue(devFd, qids, depthFor(qids), payloadSize, pool);
                     queues.add(q);
                     registered.countDown();
                     return q;

@@ -89,7 +89,7 @@ final class UringQueue implements FuseChannel {
         this.cmd = arena.allocate(CMD_SIZE, 8);
         IoUring r = null;
         try {
-            r = IoUring.builder().entries(Math.max(8, 2 * n)).sqe128().closeTimeout(Duration.ofMillis(200)).build();
+            r = IoUring.builder().entries(Math.max(8, 2 * n)).sqe128().singleIssuer().deferTaskrun().closeTimeout(Duration.ofMillis(200)).build();
             for (int e = 0; e < n; e++) {
                 qid[e] = qids[e / depth];
                 folios[e] = pool.allocate(PAYLOAD + payloadSize);
@@ -309,13 +309,25 @@ final class UringQueue implements FuseChannel {
         closed = true;
         if (current >= 0 && !replied) {
             commitError(current, commitId[current], -Errno.ENOTCONN);
-            try {
-                ring.submit();
-            } catch (UncheckedIOException ignored) {
-                // the ring is going away anyway
-            }
         }
-        ring.close(); // cancels the entries' commands (the kernel answers them -ENOTCONN)
+        // after an unmount the kernel ends every entry with -ENOTCONN, as completion work that runs only in
+        // this thread's wait (DEFER_TASKRUN): collect those for a moment, answering what still arrives
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        try {
+            while (live > 0 && System.nanoTime() - deadline < 0) {
+                ring.submitAndWait(1, 10, TimeUnit.MILLISECONDS);
+                ring.complete(onCqe);
+                while (readyCount > 0) {
+                    int e = ready[readyHead];
+                    readyHead = (readyHead + 1) % n;
+                    readyCount--;
+                    commitError(e, segs[e].get(U64, COMMIT_ID), -Errno.ENOTCONN);
+                }
+            }
+        } catch (UncheckedIOException ignored) {
+            // the ring is going away anyway
+        }
+        ring.close(); // entries still armed (the connection lives on): closing the ring cancels them
         releaseFolios();
         arena.close();
     }
