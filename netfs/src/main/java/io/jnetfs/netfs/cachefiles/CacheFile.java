@@ -175,7 +175,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         long r;
         try {
             r = fileIo.preadv(fd, s.request().buffer(), s.iter(), want, s.position());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // a RuntimeException: the cache's FileIo closed under us
             r = -(e instanceof io.jnetfs.ffm.NativeIoException n ? n.errno() : Errno.EIO);
         }
         if (r >= 0 && r < want) {
