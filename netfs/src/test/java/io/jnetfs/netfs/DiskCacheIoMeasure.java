@@ -43,6 +43,8 @@ class DiskCacheIoMeasure {
         Coherency coherency = new Coherency(1, 1, size);
         CacheIo[] modes = {CacheIo.IO_URING, CacheIo.BLOCKING};
         double[][] best = new double[2][2]; // [mode][cold, warm] GB/s
+        long[][] alloc = new long[2][2]; // [mode][cold, warm] bytes allocated by all threads, last round
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         byte[] out = new byte[1 << 20];
         ExecutorService writer = Executors.newSingleThreadExecutor();
         try {
@@ -56,6 +58,7 @@ class DiskCacheIoMeasure {
                                     .withFolioSize(65536).withReadahead(1 << 20, 8 << 20));
                                  LocalTestFs fs = new LocalTestFs(server, 1 << 20, 2);
                                  CacheFile cf = cache.open("test://server.bin", coherency)) {
+                                long a0 = threads.getTotalThreadAllocatedBytes();
                                 long t0 = System.nanoTime();
                                 try (NetfsFile f = n.open(fs, size, cf)) {
                                     for (long pos = 0; pos < size; pos += out.length) {
@@ -64,6 +67,7 @@ class DiskCacheIoMeasure {
                                 }
                                 cf.drain(); // the cold pass counts until its data is in the cache file
                                 double gbs = size / (double) (System.nanoTime() - t0);
+                                alloc[m][pass] = threads.getTotalThreadAllocatedBytes() - a0;
                                 best[m][pass] = Math.max(best[m][pass], gbs);
                                 if (pass == 1) {
                                     assertEquals(0, fs.rpcs.get(), "warm read from the cache only");
@@ -81,6 +85,8 @@ class DiskCacheIoMeasure {
                 + "blocking cold %.2f GB/s warm %.2f GB/s; ratio io_uring/blocking cold %.2fx warm %.2fx%n",
                 size >> 20, rounds, best[0][0], best[0][1], best[1][0], best[1][1],
                 best[0][0] / best[1][0], best[0][1] / best[1][1]);
+        System.out.printf("allocated by all threads (engine included), last round: io_uring cold %d warm %d bytes; "
+                + "blocking cold %d warm %d bytes%n", alloc[0][0], alloc[0][1], alloc[1][0], alloc[1][1]);
     }
 
     private static void deleteTree(Path p) throws java.io.IOException {
