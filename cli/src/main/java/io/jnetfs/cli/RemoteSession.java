@@ -248,6 +248,9 @@ final class RemoteSession implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+            if (cache != null) {
+                cache.close(); // its io_uring rings, after the writer has stopped using them
+            }
             client.close();
         }
     }

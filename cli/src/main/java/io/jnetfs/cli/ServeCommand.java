@@ -1,5 +1,6 @@
 package io.jnetfs.cli;
 
+import io.jnetfs.p9.TransportKind;
 import io.jnetfs.p9.server.P9Server;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jnetfs serve DIR}: serves a directory over 9P2000.L with jnetfs's own zero-copy server until
- * the process is stopped (Ctrl-C, SIGTERM).
+ * the process is stopped (Ctrl-C, SIGTERM). {@code --no-splice} copies Rread data through buffers; the
+ * common {@code --io-uring} makes connections receive on io_uring.
  */
 @Command(name = "serve", description = {"Serve DIR over 9P2000.L (jnetfs's own zero-copy server) until stopped.",
     "Loopback by default; a warning is printed when listening elsewhere. Clients attach with aname DIR (or \"\")."})
@@ -26,6 +28,32 @@ final class ServeCommand extends Subcommand {
 
     @Option(names = "--ctl", description = "Also serve aname \"ctl\" with diod's synthetic zero and null files (for diodload).")
     boolean ctl;
+
+    @Option(names = "--no-splice", description = {"Copy every Rread's data through a buffer (preadv2 + sendmsg)",
+        "instead of splicing the file's pages to the socket."})
+    boolean noSplice;
+
+    /**
+     * The server this command line asks for (not started), for {@link #execute} and tests.
+     *
+     * @param ioUring the common {@code --io-uring} given: connections receive on io_uring (multishot
+     *     receive into a provided buffer ring; where the kernel refuses, with recvmsg). Without it
+     *     (or with {@code --no-io-uring}) they receive with recvmsg
+     */
+    P9Server.Builder builder(String host, int port, int msize, boolean ioUring) {
+        return P9Server.builder(dir.toAbsolutePath()).listen(host, port).readOnly(readOnly).msize(msize).ctl(ctl)
+                .splice(!noSplice).ioUring(ioUring);
+    }
+
+    /** What the serving line says of the transport: {@code ", no splice"}, {@code ", io_uring receive"}... */
+    String transportSummary(boolean ioUring) {
+        String s = noSplice ? ", no splice" : "";
+        if (ioUring) {
+            String why = P9Server.unavailableIoUringReason();
+            s += why == null ? ", io_uring receive" : ", io_uring unavailable (" + why + "): recvmsg";
+        }
+        return s;
+    }
 
     @Override
     int execute(Run run) throws Exception {
@@ -45,10 +73,11 @@ final class ServeCommand extends Subcommand {
         }
         // --msize is the common option: for serve, the largest message granted (the server caps it at 2 MiB)
         int msize = Math.min(run.settings().msize(), P9Server.MAX_MSIZE);
+        // the common --io-uring, given explicitly: the server receives on io_uring (its default is recvmsg)
+        boolean ioUring = run.settings().transport() == TransportKind.IO_URING;
         P9Server server;
         try {
-            server = P9Server.builder(dir.toAbsolutePath()).listen(host, port).readOnly(readOnly).msize(msize).ctl(ctl)
-                    .build().start();
+            server = builder(host, port, msize, ioUring).build().start();
         } catch (IOException e) {
             throw CommandFailure.of("serve " + listen, e);
         } catch (IllegalArgumentException e) {
@@ -56,7 +85,7 @@ final class ServeCommand extends Subcommand {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "jnetfs-serve-shutdown"));
         run.out().println("serving " + server.root() + " on " + server.host() + ":" + server.port() + " (msize "
-                + server.msize() + (readOnly ? ", read-only" : "") + (ctl ? ", ctl" : "") + ")");
+                + server.msize() + (readOnly ? ", read-only" : "") + (ctl ? ", ctl" : "") + transportSummary(ioUring) + ")");
         run.out().flush();
         server.awaitClose();
         return ExitCodes.OK;

@@ -71,6 +71,14 @@ public final class NetfsIoRequest {
     /** Read-for-write: the collector marks folios uptodate but leaves them locked for the writer. */
     boolean keepLocked;
 
+    /**
+     * @return the request's buffer (the chain its subrequests' iterators walk): a cache's io_uring
+     *     submission holds a reference on it while the SQE is in flight
+     */
+    public BvecqBuffer buffer() {
+        return buffer;
+    }
+
     NetfsIoRequest(NetfsInode inode, NetfsOrigin origin, long start, long len, BvecqBuffer buffer) {
         this.inode = inode;
         this.origin = origin;

@@ -11,12 +11,15 @@ import io.jnetfs.fiemap.Fiemap;
 import io.jnetfs.fiemap.OccupancyMethod;
 import io.jnetfs.netfs.cachefiles.CacheFile;
 import io.jnetfs.netfs.cachefiles.CacheFiles;
+import io.jnetfs.netfs.cachefiles.CacheIo;
 import io.jnetfs.netfs.cachefiles.Coherency;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The local disk cache: cold reads fill it, warm reads come from it, and a bad cache never returns wrong data. */
+/**
+ * The local disk cache: cold reads fill it, warm reads come from it, and a bad cache never returns wrong
+ * data. Runs on the blocking preadv2/pwritev2 path; {@link DiskCacheUringTest} runs the same tests on
+ * io_uring.
+ */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DiskCacheTest {
     private static final long GRANULE = 64 << 10;
@@ -39,6 +46,19 @@ class DiskCacheTest {
     private ExecutorService writer;
     private byte[] src;
     private Path server;
+    private final List<CacheFiles> caches = new ArrayList<>();
+
+    /** @return how the cache files are read and written in this run of the tests */
+    CacheIo cacheIo() {
+        return CacheIo.BLOCKING;
+    }
+
+    private CacheFiles newCache(OccupancyMethod method) throws IOException {
+        CacheFiles c = new CacheFiles(dir.resolve("cache"), GRANULE, method, writer, CacheFiles.Limits.DEFAULT, cacheIo());
+        caches.add(c);
+        assertEquals(cacheIo() == CacheIo.BLOCKING ? "blocking" : "io_uring", c.ioKind());
+        return c;
+    }
 
     @BeforeEach
     void setUp() throws IOException {
@@ -52,6 +72,7 @@ class DiskCacheTest {
     @AfterEach
     void tearDown() {
         writer.shutdownNow();
+        caches.forEach(CacheFiles::close);
     }
 
     private static Netfs netfs() {
@@ -78,7 +99,7 @@ class DiskCacheTest {
     @ParameterizedTest
     @EnumSource(value = OccupancyMethod.class, names = {"FIEMAP", "SEEK"})
     void aColdReadFillsTheCacheAndAWarmReadSendsNoReadRpcs(OccupancyMethod method) throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, method, writer);
+        CacheFiles cache = newCache(method);
         try (Netfs cold = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 2);
              CacheFile cf = cache.open("test://server.bin", coherency())) {
             assertArrayEquals(src, readAll(cold, fs, cf));
@@ -103,7 +124,7 @@ class DiskCacheTest {
 
     @Test
     void aPartlyCachedFileReadsTheRestFromTheServer() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.AUTO, writer);
+        CacheFiles cache = newCache(OccupancyMethod.AUTO);
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 4);
              CacheFile cf = cache.open("k", coherency()); NetfsFile f = n.open(fs, src.length, cf)) {
             byte[] part = new byte[1 << 20];
@@ -125,7 +146,7 @@ class DiskCacheTest {
 
     @Test
     void aFileChangedOnTheServerInvalidatesTheCache() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.AUTO, writer);
+        CacheFiles cache = newCache(OccupancyMethod.AUTO);
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 6); CacheFile cf = cache.open("k", coherency())) {
             readAll(n, fs, cf);
         }
@@ -140,7 +161,7 @@ class DiskCacheTest {
 
     @Test
     void aTruncatedCacheFileStillYieldsCorrectData() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.AUTO, writer);
+        CacheFiles cache = newCache(OccupancyMethod.AUTO);
         Path data;
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 8); CacheFile cf = cache.open("k", coherency())) {
             readAll(n, fs, cf);
@@ -157,7 +178,7 @@ class DiskCacheTest {
 
     @Test
     void aCacheFileTruncatedWhileOpenSwitchesTheCacheOffAndReadsStayRight() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.SEEK, writer);
+        CacheFiles cache = newCache(OccupancyMethod.SEEK);
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 10); CacheFile cf = cache.open("k", coherency())) {
             readAll(n, fs, cf);
         }
@@ -177,7 +198,7 @@ class DiskCacheTest {
 
     @Test
     void aDeletedCacheFileStillYieldsCorrectData() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.AUTO, writer);
+        CacheFiles cache = newCache(OccupancyMethod.AUTO);
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 12); CacheFile cf = cache.open("k", coherency())) {
             readAll(n, fs, cf);
         }
@@ -190,7 +211,7 @@ class DiskCacheTest {
 
     @Test
     void aFailingCacheReadIsResourcedFromTheServer() throws IOException {
-        CacheFiles cache = new CacheFiles(dir.resolve("cache"), GRANULE, OccupancyMethod.AUTO, writer);
+        CacheFiles cache = newCache(OccupancyMethod.AUTO);
         try (Netfs n = netfs(); LocalTestFs fs = new LocalTestFs(server, 65536, 14); CacheFile cf = cache.open("k", coherency())) {
             readAll(n, fs, cf);
         }

@@ -1,7 +1,6 @@
 package io.jnetfs.netfs.cachefiles;
 
 import io.jnetfs.bvecq.BvecqBuffer;
-import io.jnetfs.bvecq.BvecqIo;
 import io.jnetfs.bvecq.BvecqIter;
 import io.jnetfs.ffm.Errno;
 import io.jnetfs.ffm.Native;
@@ -10,6 +9,7 @@ import io.jnetfs.fiemap.CacheOccupancy;
 import io.jnetfs.fiemap.GranuleRanges;
 import io.jnetfs.netfs.NetfsCache;
 import io.jnetfs.netfs.NetfsIoSubrequest;
+import io.jnetfs.uring.FileIo;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
@@ -18,9 +18,10 @@ import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One remote file's cache file: reads with {@code preadv2} straight into the subrequest's buffer,
- * background writes of downloaded data with {@code pwritev2} from the same memory, and occupancy from
- * the fiemap module.
+ * One remote file's cache file: reads straight into the subrequest's buffer, background writes of
+ * downloaded data from the same memory, both through the owner's {@link FileIo} (io_uring READV/WRITEV
+ * SQEs over the chain's own iovec arrays, or blocking {@code preadv2}/{@code pwritev2}), and occupancy
+ * from the fiemap module.
  *
  * <p>Only whole granules are written (plus the last, short granule at the remote end of file), so
  * occupancy never calls a partly written granule data. Any failure (ENOSPC, EIO, a short read of a
@@ -28,7 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * then comes from the server, never wrong.
  */
 public final class CacheFile implements NetfsCache, AutoCloseable {
-    private static final ThreadLocal<BvecqIo> IO = ThreadLocal.withInitial(BvecqIo::new);
     private static final ThreadLocal<BvecqIter> ITER = ThreadLocal.withInitial(BvecqIter::new);
 
     private final CacheFiles owner;
@@ -41,6 +41,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private final GranuleRanges ranges = new GranuleRanges(64);
     private final long granule;
     private final Executor writer;
+    private final FileIo fileIo;
     private final Phaser pending = new Phaser(1);
     private final AtomicLong bytesWritten = new AtomicLong();
     private volatile long remoteSize;
@@ -49,7 +50,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
     private boolean closed;
 
     CacheFile(CacheFiles owner, String name, String key, Path path, Path meta, CacheOccupancy occupancy, long granule,
-              long remoteSize, Executor writer) throws IOException {
+              long remoteSize, Executor writer, FileIo fileIo) throws IOException {
         this.owner = owner;
         this.name = name;
         this.key = key;
@@ -59,6 +60,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         this.granule = granule;
         this.remoteSize = remoteSize;
         this.writer = writer;
+        this.fileIo = fileIo;
         try (Arena a = Arena.ofConfined()) {
             int r = Native.open(a.allocateFrom(path.toString()), LibC.O_RDWR() | LibC.O_CREAT() | LibC.O_CLOEXEC(), 0600);
             if (r < 0) {
@@ -172,8 +174,8 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
         long want = s.remaining();
         long r;
         try {
-            r = IO.get().preadv2(fd, s.iter(), want, s.position(), 0);
-        } catch (IOException e) {
+            r = fileIo.preadv(fd, s.request().buffer(), s.iter(), want, s.position());
+        } catch (IOException | RuntimeException e) { // a RuntimeException: the cache's FileIo closed under us
             r = -(e instanceof io.jnetfs.ffm.NativeIoException n ? n.errno() : Errno.EIO);
         }
         if (r >= 0 && r < want) {
@@ -202,7 +204,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
                     return;
                 }
                 BvecqIter it = ITER.get().init(data, from - fpos, to - from);
-                long w = IO.get().pwritev2(fd, it, to - from, from, 0);
+                long w = fileIo.pwritev(fd, data, it, to - from, from);
                 bytesWritten.addAndGet(w);
             } catch (IOException | RuntimeException e) {
                 disable("cache write at " + from + " failed: " + e.getMessage());
@@ -240,7 +242,7 @@ public final class CacheFile implements NetfsCache, AutoCloseable {
                 if (from < to) {
                     BvecqIter it = s.iter();
                     it.advance(from - pos);
-                    IO.get().pwritev2(fd, it, to - from, from, 0);
+                    fileIo.pwritev(fd, s.request().buffer(), it, to - from, from);
                     bytesWritten.addAndGet(to - from);
                 }
                 r = s.remaining();

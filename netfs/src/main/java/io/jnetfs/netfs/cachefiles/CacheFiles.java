@@ -2,6 +2,8 @@ package io.jnetfs.netfs.cachefiles;
 
 import io.jnetfs.fiemap.CacheOccupancy;
 import io.jnetfs.fiemap.OccupancyMethod;
+import io.jnetfs.uring.FileIo;
+import io.jnetfs.uring.IoUring;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -26,9 +28,16 @@ import java.util.logging.Logger;
  *   DIR/ab12...ef.meta   key=9p://127.0.0.1:564/export#qid=1234, version=, mtime=, size=
  * </pre>
  *
- * Thread-safe. Ownership: the caller closes the {@link CacheFile}s it opens, then this.
+ * Cache files are read and written through a {@link FileIo} this owns: io_uring or blocking system
+ * calls, as {@link CacheIo} says (default {@link CacheIo#AUTO}, or the system property
+ * {@value #IO_PROPERTY}).
+ *
+ * <p>Thread-safe. Ownership: the caller closes the {@link CacheFile}s it opens, then this.
  */
-public final class CacheFiles {
+public final class CacheFiles implements AutoCloseable {
+    /** System property giving the {@link CacheIo} of the constructors that take none: {@code auto} if unset. */
+    public static final String IO_PROPERTY = "jnetfs.cache.io";
+
     static final Logger LOG = Logger.getLogger(CacheFiles.class.getName());
 
     /**
@@ -104,6 +113,9 @@ public final class CacheFiles {
     private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong culledFiles = new java.util.concurrent.atomic.AtomicLong();
     private volatile State state = State.OK;
+    private final FileIo fileIo;
+    private final String ioFallbackReason;
+    private volatile boolean closed;
 
     /**
      * @param dir the cache directory (created if absent)
@@ -123,15 +135,84 @@ public final class CacheFiles {
      * @param limits how big the cache may grow
      */
     public CacheFiles(Path dir, long granule, OccupancyMethod method, Executor writer, Limits limits) throws IOException {
-        if (Long.bitCount(granule) != 1 || granule < CacheOccupancy.MIN_GRANULE_SIZE) {
-            throw new IllegalArgumentException("invalid granule=" + granule);
+        this(dir, granule, method, writer, limits, CacheIo.parse(System.getProperty(IO_PROPERTY, "auto")));
+    }
+
+    /**
+     * @param dir the cache directory (created if absent)
+     * @param granule the cache granule, a power of two (a multiple of the filesystem block size)
+     * @param method how occupancy is found ({@link OccupancyMethod#AUTO}: FIEMAP, else SEEK_DATA)
+     * @param writer where background writes of downloaded data, and culling, run
+     * @param limits how big the cache may grow
+     * @param cacheIo how cache files are read and written
+     * @throws IOException if {@link CacheIo#IO_URING} is asked and io_uring is unavailable
+     */
+    public CacheFiles(Path dir, long granule, OccupancyMethod method, Executor writer, Limits limits, CacheIo cacheIo)
+            throws IOException {
+        FileIo chosen;
+        String reason = null;
+        if (cacheIo == CacheIo.AUTO && !IoUring.isAvailable()) {
+            reason = IoUring.unavailableReason();
+            chosen = FileIo.blocking();
+        } else {
+            try {
+                chosen = cacheIo.open();
+            } catch (IOException e) {
+                if (cacheIo != CacheIo.AUTO) {
+                    throw e;
+                }
+                reason = "io_uring ring setup failed: " + e.getMessage();
+                chosen = FileIo.blocking();
+            }
         }
-        this.dir = Files.createDirectories(dir);
+        if (reason != null) {
+            LOG.info("disk cache uses blocking preadv2/pwritev2: " + reason);
+        }
+        this.fileIo = chosen;
+        this.ioFallbackReason = reason;
+        try {
+            init(dir, granule, limits);
+        } catch (IOException | RuntimeException e) {
+            chosen.close();
+            throw e;
+        }
+        this.dir = dir;
         this.granule = granule;
         this.method = method;
         this.writer = writer;
-        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.limits = limits;
         check(); // culls now if a threshold is already crossed, and knows whether writes may go
+    }
+
+    private static void init(Path dir, long granule, Limits limits) throws IOException {
+        java.util.Objects.requireNonNull(limits, "limits");
+        if (Long.bitCount(granule) != 1 || granule < CacheOccupancy.MIN_GRANULE_SIZE) {
+            throw new IllegalArgumentException("invalid granule=" + granule);
+        }
+        Files.createDirectories(dir);
+    }
+
+    /** @return {@code "io_uring"} or {@code "blocking"}: how cache files are read and written */
+    public String ioKind() {
+        return fileIo.kind();
+    }
+
+    /** @return why {@link CacheIo#AUTO} fell back to the blocking path, or {@code null} */
+    public String ioFallbackReason() {
+        return ioFallbackReason;
+    }
+
+    FileIo fileIo() {
+        return fileIo;
+    }
+
+    /** Closes the I/O implementation (its rings); close the cache files first. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            fileIo.close();
+        }
     }
 
     /** @return the limits */
@@ -281,7 +362,7 @@ public final class CacheFiles {
         open.add(name);
         try {
             return new CacheFile(this, name, key, data, meta, CacheOccupancy.open(method, granule), granule,
-                    coherency.size(), writer);
+                    coherency.size(), writer, fileIo);
         } catch (IOException | RuntimeException e) {
             open.remove(name);
             throw e;

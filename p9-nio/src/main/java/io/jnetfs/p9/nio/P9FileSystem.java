@@ -287,6 +287,9 @@ public final class P9FileSystem extends FileSystem {
                         Thread.currentThread().interrupt();
                     }
                 }
+                if (cache != null) {
+                    cache.close(); // its io_uring rings, after the writer has stopped using them
+                }
             }
         }
         if (failure != null) {
