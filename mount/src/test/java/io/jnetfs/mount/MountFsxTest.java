@@ -134,7 +134,7 @@ class MountFsxTest {
             MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, at, len, arena);
             MemorySegment copy = arena.allocate(len);
             try {
-                MEMCPY.invokeExact(copy, map, (long) len);
+                MemorySegment ignored = (MemorySegment) MEMCPY.invokeExact(copy, map, (long) len);
             } catch (Throwable t) {
                 throw new IOException("memcpy from the mapping", t);
             }
