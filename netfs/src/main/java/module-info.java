@@ -3,6 +3,7 @@ module io.jnetfs.netfs {
     requires transitive io.jnetfs.ffm;
     requires transitive io.jnetfs.bvecq;
     requires transitive io.jnetfs.fiemap;
+    requires io.jnetfs.uring;
     requires jdk.jfr;
     requires java.logging;
     exports io.jnetfs.netfs;
