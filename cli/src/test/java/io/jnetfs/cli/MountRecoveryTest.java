@@ -60,7 +60,7 @@ class MountRecoveryTest {
         List<String> args = new ArrayList<>(List.of("--aname", export.toString(), "--cache", tmp.resolve("cache").toString(),
                 "--uname", "root", "--timeout", "15"));
         args.addAll(extra);
-        args.addAll(List.of("mount", "-f", "--attr-timeout", "0.1", "--entry-timeout", "0.1", "127.0.0.1:" + port + ":/",
+        args.addAll(List.of("mount", "-f", "--attr-timeout", "0", "--entry-timeout", "0.1", "127.0.0.1:" + port + ":/",
                 mnt.toString()));
         CompletableFuture<Integer> fg = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("jnetfs-mount-f").start(() -> fg.complete(Main.run(out, err,
