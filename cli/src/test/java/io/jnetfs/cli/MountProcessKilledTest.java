@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The process serving a mount dies (SIGKILL): programs on the mount get ENOTCONN at once (the kernel
+ * The process serving a mount dies (SIGKILL; attributes not kept by the kernel, so that stat asks): programs on the mount get ENOTCONN at once (the kernel
  * aborts the FUSE connection; nothing hangs); {@code jnetfs umount} of the dead mount works, and so does
  * {@code jnetfs mount} on the same mountpoint.
  */
@@ -43,7 +43,7 @@ class MountProcessKilledTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process p = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"), "io.jnetfs.cli.Main", "--aname", export.toString(),
-                    "--cache", tmp.resolve("cache").toString(), "--uname", "root", "mount", "-f",
+                    "--cache", tmp.resolve("cache").toString(), "--uname", "root", "--attr-timeout", "0", "mount", "-f",
                     "127.0.0.1:" + s.port() + ":/", mnt.toString())).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("mount.log").toFile()).start();
             try {
