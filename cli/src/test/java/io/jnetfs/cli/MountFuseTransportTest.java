@@ -33,7 +33,8 @@ class MountFuseTransportTest {
         MountCommandTest.requireFuse();
         String previous = readSwitch();
         Require.feature("fuse/io_uring", previous == null ? "no " + UringFuseTransport.ENABLE_URING
-                : CommonOptions.currentUid() != 0 ? "setting enable_uring needs root" : null);
+                : CommonOptions.currentUid() != 0 ? "setting enable_uring needs root"
+                : io.jnetfs.uring.IoUring.unavailableReason());
         Path export = Files.createDirectories(tmp.resolve("export"));
         Path mnt = Files.createDirectories(tmp.resolve("mnt"));
         Files.writeString(export.resolve("on-server"), "from the server\n");

@@ -166,7 +166,8 @@ public final class CacheFiles implements AutoCloseable {
             }
         }
         if (reason != null) {
-            LOG.info("disk cache uses blocking preadv2/pwritev2: " + reason);
+            // a debug line only: the command says once, with -v, which transports it uses (issue 28)
+            LOG.fine("disk cache uses blocking preadv2/pwritev2: " + reason);
         }
         this.fileIo = chosen;
         this.ioFallbackReason = reason;
