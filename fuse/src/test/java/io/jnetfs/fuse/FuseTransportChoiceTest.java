@@ -45,7 +45,7 @@ class FuseTransportChoiceTest {
             if (session != null) {
                 session.close();
             }
-            if (FuseMount.isMounted(mnt)) {
+            if (mnt != null && FuseMount.isMounted(mnt)) {
                 FuseKernelMountTest.run(10, "umount", "-l", mnt.toString());
             }
         } finally {
@@ -53,7 +53,7 @@ class FuseTransportChoiceTest {
                 Files.writeString(UringFuseTransport.ENABLE_URING, previous);
             }
         }
-        assertFalse(FuseMount.isMounted(mnt));
+        assertFalse(mnt != null && FuseMount.isMounted(mnt));
     }
 
     private void requireSwitch() {
@@ -102,7 +102,7 @@ class FuseTransportChoiceTest {
                 new FuseOptions().transport(FuseOptions.Transport.IO_URING)));
         assertTrue(e.getMessage().contains("FUSE over io_uring is unavailable") && e.getMessage().contains(whyNotUring()),
                 e.getMessage());
-        assertFalse(FuseMount.isMounted(mnt));
+        assertFalse(mnt != null && FuseMount.isMounted(mnt));
     }
 
     @Test
@@ -110,7 +110,7 @@ class FuseTransportChoiceTest {
         IOException e = assertThrows(IOException.class, () -> session = FuseSession.mount(mnt, new MemFs(),
                 new FuseOptions().transport(FuseOptions.Transport.IO_URING).threads(1)));
         assertTrue(e.getMessage().contains("at least 2 worker threads"), e.getMessage());
-        assertFalse(FuseMount.isMounted(mnt));
+        assertFalse(mnt != null && FuseMount.isMounted(mnt));
     }
 
     @Test
