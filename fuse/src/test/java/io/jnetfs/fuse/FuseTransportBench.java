@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serving JVM's CPU per read, and the io_uring/dev ratio.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class FuseTransportBenchTest {
+class FuseTransportBench {
     private static final int SECONDS = Integer.getInteger("jnetfs.fuse.bench.seconds", 3);
     private static final Pattern IOPS = Pattern.compile("\"iops\"\\s*:\\s*([0-9.]+)");
 
