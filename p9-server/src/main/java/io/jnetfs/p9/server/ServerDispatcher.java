@@ -302,10 +302,7 @@ final class ServerDispatcher {
     private int lopen(Scratch s, ServerRequest r) {
         r.fid = r.u32();
         r.flags = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        return onFid(s, r, r.fid);
+        return decoded(s, r);
     }
 
     private int lcreate(Scratch s, ServerRequest r) {
@@ -314,14 +311,7 @@ final class ServerDispatcher {
         r.flags = r.u32();
         r.mode = r.u32();
         r.gid = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        r.nameLen = name(r, name, s.name, false);
-        if (r.nameLen < 0) {
-            return r.nameLen;
-        }
-        return onFid(s, r, r.fid);
+        return decodedWithName(s, r, name);
     }
 
     private int lcreateIn(Scratch s, ServerRequest r, ServerFid dir) {
@@ -376,10 +366,7 @@ final class ServerDispatcher {
     private int fsync(Scratch s, ServerRequest r) {
         r.fid = r.u32();
         r.flags = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        return onFid(s, r, r.fid);
+        return decoded(s, r);
     }
 
     // ---- attributes ------------------------------------------------------------------------------------
@@ -387,10 +374,7 @@ final class ServerDispatcher {
     private int getattr(Scratch s, ServerRequest r) {
         r.fid = r.u32();
         r.mask = r.u64();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        return onFid(s, r, r.fid);
+        return decoded(s, r);
     }
 
     private int setattr(Scratch s, ServerRequest r) {
@@ -404,18 +388,32 @@ final class ServerDispatcher {
         r.atimeNsec = r.u64();
         r.mtimeSec = r.u64();
         r.mtimeNsec = r.u64();
+        return decoded(s, r);
+    }
+
+    /** The end of every fid request's decoding: the body was exactly its fields, then the fid's operation. */
+    private int decoded(Scratch s, ServerRequest r) {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
         return onFid(s, r, r.fid);
     }
 
-    private int statfs(Scratch s, ServerRequest r) {
-        r.fid = r.u32();
+    /** {@link #decoded} for a request that also names an entry ({@code name}: its offset in the message). */
+    private int decodedWithName(Scratch s, ServerRequest r, long name) {
         if (!r.exact()) {
             return -Errno.EPROTO;
         }
+        r.nameLen = name(r, name, s.name, false);
+        if (r.nameLen < 0) {
+            return r.nameLen;
+        }
         return onFid(s, r, r.fid);
+    }
+
+    private int statfs(Scratch s, ServerRequest r) {
+        r.fid = r.u32();
+        return decoded(s, r);
     }
 
     // ---- names ------------------------------------------------------------------------------------------
@@ -425,28 +423,14 @@ final class ServerDispatcher {
         long name = r.string();
         r.mode = r.u32();
         r.gid = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        r.nameLen = name(r, name, s.name, false);
-        if (r.nameLen < 0) {
-            return r.nameLen;
-        }
-        return onFid(s, r, r.fid);
+        return decodedWithName(s, r, name);
     }
 
     private int unlinkat(Scratch s, ServerRequest r) {
         r.fid = r.u32();
         long name = r.string();
         r.flags = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        r.nameLen = name(r, name, s.name, false);
-        if (r.nameLen < 0) {
-            return r.nameLen;
-        }
-        return onFid(s, r, r.fid);
+        return decodedWithName(s, r, name);
     }
 
     private int renameat(Scratch s, ServerRequest r) {
@@ -509,10 +493,7 @@ final class ServerDispatcher {
 
     private int readlink(Scratch s, ServerRequest r) {
         r.fid = r.u32();
-        if (!r.exact()) {
-            return -Errno.EPROTO;
-        }
-        return onFid(s, r, r.fid);
+        return decoded(s, r);
     }
 
     private int link(Scratch s, ServerRequest r) {
